@@ -1,0 +1,30 @@
+package io.swarmnet.agent;
+
+import io.swarmnet.agent.cli.CliErrors;
+import io.swarmnet.agent.cli.VersionProvider;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code swarmnet} command: the node agent daemon and the tools around it. */
+@Command(
+        name = "swarmnet",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "The networking data plane of a Docker Swarm-style cluster.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main {
+
+    private Main() {
+    }
+
+    /** Builds the command line; tests run it in-process. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        CliErrors.install(cl);
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

@@ -1,0 +1,2 @@
+/** Egress: the docker_gwbridge bridge, its NAT and host-mode plumbing. */
+package io.swarmnet.gwbridge;
