@@ -14,6 +14,12 @@ public final class Keys {
     public static final String NODES = ROOT + "nodes/";
     /** Leased liveness keys: a node is ready exactly while its key exists. */
     public static final String NODES_ALIVE = ROOT + "nodes-alive/";
+    /** Network records, one per network id. */
+    public static final String NETWORKS = ROOT + "networks/";
+    /** Service records, one per service id. */
+    public static final String SERVICES = ROOT + "services/";
+    /** Task records (a task's placement and endpoints), one per task id. */
+    public static final String TASKS = ROOT + "tasks/";
 
     private Keys() {
     }
@@ -24,6 +30,18 @@ public final class Keys {
 
     public static String nodeAlive(String nodeId) {
         return NODES_ALIVE + nodeId;
+    }
+
+    public static String network(String networkId) {
+        return NETWORKS + networkId;
+    }
+
+    public static String service(String serviceId) {
+        return SERVICES + serviceId;
+    }
+
+    public static String task(String taskId) {
+        return TASKS + taskId;
     }
 
     /** The last path segment of {@code key} after {@code prefix}, e.g. the node id of a node key. */

@@ -1,0 +1,42 @@
+package io.swarmnet.control.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A service's record, stored as JSON under {@code /swarmnet/v1/services/<id>}.
+ *
+ * @param version      the record's schema version, {@link #SCHEMA_VERSION} when written by this code
+ * @param id           25 lowercase base-36 characters
+ * @param name         unique in the cluster; also its DNS name
+ * @param mode         replicated (with {@code replicas}) or global
+ * @param replicas     desired task count of a replicated service
+ * @param endpointMode vip or dnsrr
+ * @param networks     the networks it is attached to, with a VIP on each in vip mode
+ * @param ports        published ports
+ * @param command      what each task runs (the lab's task runner executes it in the task namespace)
+ * @param labels       free-form user labels
+ */
+public record Service(int version, String id, String name, ServiceMode mode, int replicas, EndpointMode endpointMode,
+                      List<NetworkAttachment> networks, List<PublishedPort> ports, List<String> command,
+                      Map<String, String> labels) {
+    public static final int SCHEMA_VERSION = 1;
+
+    public Service {
+        if (version < 1) {
+            throw new IllegalArgumentException("service record version must be 1 or more, not " + version);
+        }
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(endpointMode, "endpointMode");
+        if (replicas < 0) {
+            throw new IllegalArgumentException("replicas must be 0 or more, not " + replicas);
+        }
+        networks = networks == null ? List.of() : List.copyOf(networks);
+        ports = ports == null ? List.of() : List.copyOf(ports);
+        command = command == null ? List.of() : List.copyOf(command);
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+}
