@@ -2,8 +2,14 @@ package io.swarmnet.agent;
 
 import io.swarmnet.agent.cli.CliErrors;
 import io.swarmnet.agent.cli.VersionProvider;
+import io.swarmnet.agent.cluster.InitCommand;
+import io.swarmnet.agent.cluster.NetworkCommand;
+import io.swarmnet.agent.cluster.NodeCommand;
+import io.swarmnet.agent.cluster.ServiceCommand;
+import io.swarmnet.agent.cluster.StoreOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** The {@code swarmnet} command: the node agent daemon and the tools around it. */
 @Command(
@@ -11,8 +17,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "The networking data plane of a Docker Swarm-style cluster.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {InitCommand.class, NetworkCommand.class, ServiceCommand.class, NodeCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main {
+
+    @Mixin
+    private StoreOptions storeOptions;
 
     private Main() {
     }

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Plans a service's tasks toward what the service asks for: removes the ones it no longer
@@ -204,7 +205,7 @@ final class TaskReconciler {
                 .thenComparingInt(n -> tasksPerNode.getOrDefault(n.node().id(), 0))
                 .thenComparing(n -> n.node().hostname())
                 .thenComparing(n -> n.node().id()));
-        Map<String, String> blocked = new LinkedHashMap<>();
+        Map<String, String> blocked = new TreeMap<>();
         for (NodeStatus candidate : candidates) {
             String nodeId = candidate.node().id();
             PublishedPort busy = hostPorts.stream()
