@@ -82,7 +82,7 @@ arp = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, mac(TASK_A), ip("10.0.0.
                   b"\x00" * 6, ip("10.0.0.2"))
 show("ARP request 10.0.0.5 who-has 10.0.0.2", eth("ff:ff:ff:ff:ff:ff", TASK_A, 0x0806, arp))
 
-# Linux ping: 8 bytes of timeval, then 0x10..0x37.
+# ping-style data: an 8-byte timestamp, then 0x10..0x37 (48 bytes).
 ping_payload = bytes.fromhex("5c1b6f6500000000") + bytes(range(0x10, 0x38))
 echo = ipv4("10.0.0.5", "10.0.0.2", 1, icmp_echo(0x0d2a, 1, ping_payload), ident=0x1c46)
 show("ICMP echo request 10.0.0.5 > 10.0.0.2 id 0x0d2a seq 1", eth(TASK_B, TASK_A, 0x0800, echo))

@@ -16,7 +16,7 @@ final class Frames {
           + "0000 0000 0000 0a00 0002 0000 0000 0000"
           + "0000 0000 0000 0000 0000 0000");
 
-    /** Linux ping 10.0.0.5 to 10.0.0.2: DF, TTL 64, IP id 0x1c46, ICMP id 0x0d2a, seq 1, 56 data bytes. */
+    /** Ping 10.0.0.5 to 10.0.0.2: DF, TTL 64, IP id 0x1c46, ICMP id 0x0d2a, seq 1, 48 data bytes. */
     static final byte[] ICMP_ECHO = hex(
             "0242 0a00 0002 0242 0a00 0005 0800 4500"
           + "004c 1c46 4000 4001 0a65 0a00 0005 0a00"
