@@ -9,7 +9,8 @@ import io.netty.buffer.ByteBuf;
  * <p>A "sum" here is the folded 16-bit one's complement sum (0..0xFFFF), not yet
  * complemented; the checksum field on the wire is its complement. Sums chain: pass one as
  * the {@code initial} of the next, as long as every range but the last has an even length
- * (RFC 1071 §2 (B): the sum is independent of where it is split only on word boundaries).
+ * (RFC 1071 §2 (A): the sum may be split into groups as long as the even/odd assignment
+ * of bytes is respected).
  * Nothing here allocates or moves buffer indices.
  */
 public final class Checksums {
@@ -25,7 +26,7 @@ public final class Checksums {
     /**
      * Returns the folded one's complement sum of {@code length} bytes at {@code offset}
      * added to {@code initial} (a previous sum, e.g. {@link #pseudoHeaderSum}). An odd
-     * trailing byte counts as the high byte of a word whose low byte is zero (RFC 1071 §4.1).
+     * trailing byte counts as the high byte of a word whose low byte is zero (RFC 1071 §1, [Z,0]).
      */
     public static int sum(ByteBuf buf, int offset, int length, int initial) {
         // Summing 32-bit words into a 64-bit accumulator and folding once at the end is
