@@ -57,6 +57,14 @@ final class Buffers {
         }
     }
 
+    static void setHostLong(ByteBuf buf, int index, long value) {
+        if (LITTLE_ENDIAN_HOST) {
+            buf.setLongLE(index, value);
+        } else {
+            buf.setLong(index, value);
+        }
+    }
+
     static int getHostUnsignedShort(ByteBuf buf, int index) {
         return LITTLE_ENDIAN_HOST ? buf.getUnsignedShortLE(index) : buf.getUnsignedShort(index);
     }
