@@ -15,6 +15,10 @@ import jnr.ffi.types.ssize_t;
  * so every caller checks one value and names the call in its exception. Buffers and
  * structs are passed as raw addresses ({@code long}) of direct memory the caller owns, so
  * a call allocates nothing on the Java heap.
+ *
+ * <p>WARNING: JNR-FFI 2.2.19's x86-64 stub compiler passes garbage as the sixth argument of
+ * a function (seen with {@code sendto}'s address length), so no function here may take more
+ * than five; use the {@code msghdr} forms ({@code recvmsg}) where libc has more.
  */
 public interface LibC {
 
@@ -46,11 +50,9 @@ public interface LibC {
 
     int setsockopt(int fd, int level, int optname, @intptr_t long optval, int optlen);
 
-    @ssize_t long sendto(int fd, @intptr_t long buf, @size_t long len, int flags,
-                         @intptr_t long addr, int addrlen);
+    @ssize_t long send(int fd, @intptr_t long buf, @size_t long len, int flags);
 
-    @ssize_t long recvfrom(int fd, @intptr_t long buf, @size_t long len, int flags,
-                           @intptr_t long addr, @intptr_t long addrlen);
+    @ssize_t long recvmsg(int fd, @intptr_t long msghdr, int flags);
 
     String strerror(int errnum);
 }

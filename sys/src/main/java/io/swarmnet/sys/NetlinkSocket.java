@@ -31,14 +31,26 @@ final class NetlinkSocket implements Closeable {
     private static final int SO_RCVTIMEO = 20;
     private static final int MSG_TRUNC = 0x20;
     private static final int SOCKADDR_NL_SIZE = 12;
-    private static final int SCRATCH_SIZE = 32;
-    private static final int ADDRLEN_AT = 16;
+    private static final int NL_PID = 4;
+    /**
+     * The scratch area holds {@code struct msghdr} (64-bit layout: name, namelen, iov,
+     * iovlen, control, controllen, flags), its one {@code struct iovec} and the sender's
+     * {@code struct sockaddr_nl}.
+     */
+    private static final int MSGHDR = 0;
+    private static final int MSG_NAME = MSGHDR;
+    private static final int MSG_NAMELEN = MSGHDR + 8;
+    private static final int MSG_IOV = MSGHDR + 16;
+    private static final int MSG_IOVLEN = MSGHDR + 24;
+    private static final int IOVEC = 56;
+    private static final int SENDER = 72;
+    private static final int SCRATCH_SIZE = 88;
 
     private final int fd;
     private final String name;
     private final ByteBuf request = Unpooled.directBuffer(REQUEST_CAPACITY, REQUEST_CAPACITY);
     private final ByteBuf answer = Unpooled.directBuffer(ANSWER_CAPACITY, ANSWER_CAPACITY);
-    /** The kernel's address for sendto, and the sender's address from recvfrom. */
+    /** Structs for bind, setsockopt and recvmsg. */
     private final ByteBuf scratch = Unpooled.directBuffer(SCRATCH_SIZE, SCRATCH_SIZE);
     private final NetlinkMessageWriter writer = new NetlinkMessageWriter().wrap(request);
     private int seq = (int) (System.nanoTime() & 0x7fffffff);
@@ -116,12 +128,10 @@ final class NetlinkSocket implements Closeable {
     void execute(String call, Handler handler) throws IOException {
         int length = writer.end();
         int expectedSeq = Netlink.messageSeq(request, 0);
-        scratch.setZero(0, SCRATCH_SIZE);
-        Buffers.setHostShort(scratch, 0, Netlink.AF_NETLINK);
-        int res = Syscall.sendto(fd, Buffers.address(request, 0), length, 0,
-                Buffers.address(scratch, 0), SOCKADDR_NL_SIZE);
+        // Without a destination an unconnected netlink socket sends to the kernel.
+        int res = Syscall.send(fd, Buffers.address(request, 0), length, 0);
         if (res < 0) {
-            throw Syscall.newIOException("sendto " + call, res);
+            throw Syscall.newIOException("send " + call, res);
         }
         boolean complete;
         do {
@@ -132,23 +142,27 @@ final class NetlinkSocket implements Closeable {
     /** Reads one datagram; true once the answer to the current request is complete. */
     private boolean receive(String call, int expectedSeq, Handler handler) throws IOException {
         scratch.setZero(0, SCRATCH_SIZE);
-        Buffers.setHostInt(scratch, ADDRLEN_AT, SOCKADDR_NL_SIZE);
+        Buffers.setHostLong(scratch, MSG_NAME, Buffers.address(scratch, SENDER));
+        Buffers.setHostInt(scratch, MSG_NAMELEN, SOCKADDR_NL_SIZE);
+        Buffers.setHostLong(scratch, MSG_IOV, Buffers.address(scratch, IOVEC));
+        Buffers.setHostLong(scratch, MSG_IOVLEN, 1);
+        Buffers.setHostLong(scratch, IOVEC, Buffers.address(answer, 0));
+        Buffers.setHostLong(scratch, IOVEC + 8, ANSWER_CAPACITY);
         int length;
         do {
-            length = Syscall.recvfrom(fd, Buffers.address(answer, 0), ANSWER_CAPACITY, MSG_TRUNC,
-                    Buffers.address(scratch, 0), Buffers.address(scratch, ADDRLEN_AT));
+            length = Syscall.recvmsg(fd, Buffers.address(scratch, MSGHDR), MSG_TRUNC);
         } while (length == -Errno.EINTR);
         if (length == -Errno.EAGAIN) {
-            throw new NativeIoException("recvfrom " + call, Errno.EAGAIN,
+            throw new NativeIoException("recvmsg " + call, Errno.EAGAIN,
                     "no answer from the kernel within " + TIMEOUT_SECONDS + " s");
         }
         if (length < 0) {
-            throw Syscall.newIOException("recvfrom " + call, length);
+            throw Syscall.newIOException("recvmsg " + call, length);
         }
         if (length > ANSWER_CAPACITY) {
             throw new IOException(call + ": answer of " + length + " bytes exceeds " + ANSWER_CAPACITY);
         }
-        if (Buffers.getHostInt(scratch, 4) != 0) {
+        if (Buffers.getHostInt(scratch, SENDER + NL_PID) != 0) {
             return false;
         }
         boolean complete = false;

@@ -62,12 +62,12 @@ final class Syscall {
         return result(LIBC.setsockopt(fd, level, optname, optval, optlen));
     }
 
-    static int sendto(int fd, long buf, int len, int flags, long addr, int addrlen) {
-        return (int) result(LIBC.sendto(fd, buf, len, flags, addr, addrlen));
+    static int send(int fd, long buf, int len, int flags) {
+        return (int) result(LIBC.send(fd, buf, len, flags));
     }
 
-    static int recvfrom(int fd, long buf, int len, int flags, long addr, long addrlen) {
-        return (int) result(LIBC.recvfrom(fd, buf, len, flags, addr, addrlen));
+    static int recvmsg(int fd, long msghdr, int flags) {
+        return (int) result(LIBC.recvmsg(fd, msghdr, flags));
     }
 
     private static int result(int res) {
