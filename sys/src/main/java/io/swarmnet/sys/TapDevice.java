@@ -55,9 +55,15 @@ public final class TapDevice implements Closeable {
 
     /**
      * Tells the kernel which offloads we can take: {@link IfTun#TUN_F_CSUM},
-     * {@link IfTun#TUN_F_TSO4} and the rest; 0 turns them all off. Needs IFF_VNET_HDR.
+     * {@link IfTun#TUN_F_TSO4} and the rest; 0 turns them all off.
+     *
+     * @throws IllegalStateException for offloads on a device without IFF_VNET_HDR, which the
+     *         kernel would accept although no header could then describe a super-frame
      */
     public void setOffload(int offloads) throws IOException {
+        if (offloads != 0 && !vnetHeader) {
+            throw new IllegalStateException(name + " was opened without IFF_VNET_HDR, offloads need it");
+        }
         int res = Syscall.ioctl(fd, IfTun.TUNSETOFFLOAD, offloads & 0xffffffffL);
         if (res < 0) {
             throw Syscall.newIOException("ioctl TUNSETOFFLOAD " + name, res);
