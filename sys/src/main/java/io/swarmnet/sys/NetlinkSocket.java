@@ -126,6 +126,9 @@ final class NetlinkSocket implements Closeable {
      *         kernel's explanation when it gives one) or does not answer in time (EAGAIN)
      */
     void execute(String call, Handler handler) throws IOException {
+        if (closed) {
+            throw new IllegalStateException(name + " socket is closed");
+        }
         int length = writer.end();
         int expectedSeq = Netlink.messageSeq(request, 0);
         // Without a destination an unconnected netlink socket sends to the kernel.
