@@ -107,6 +107,9 @@ final class NetlinkSocket implements Closeable {
 
     /** The writer for the next request; build it, then pass it to {@link #execute}. */
     NetlinkMessageWriter writer() {
+        if (closed) {
+            throw new IllegalStateException(name + " socket is closed");
+        }
         return writer;
     }
 
@@ -126,9 +129,6 @@ final class NetlinkSocket implements Closeable {
      *         kernel's explanation when it gives one) or does not answer in time (EAGAIN)
      */
     void execute(String call, Handler handler) throws IOException {
-        if (closed) {
-            throw new IllegalStateException(name + " socket is closed");
-        }
         int length = writer.end();
         int expectedSeq = Netlink.messageSeq(request, 0);
         // Without a destination an unconnected netlink socket sends to the kernel.
