@@ -80,6 +80,15 @@ final class EtcdCluster {
 
     /** Asks every member for its health, its view of the leader, and the member list. */
     Probe probe() {
+        return probe(false);
+    }
+
+    /**
+     * One round of questions. It stops after the health check when no member answers,
+     * or with {@code untilUnhealthy} when any does not, since the other two questions
+     * would only wait for the same timeouts again.
+     */
+    private Probe probe(boolean untilUnhealthy) {
         List<String> urls = clientUrls(managers);
         Map<String, Boolean> health = new HashMap<>();
         String problem = null;
@@ -93,6 +102,9 @@ final class EtcdCluster {
         }
         if (health.isEmpty()) {
             problem = "etcdctl endpoint health" + CommandRunner.firstLine(h.stderr(), ": ");
+        }
+        if (untilUnhealthy && problem != null || !health.containsValue(true)) {
+            return new Probe(health, Map.of(), null, false, problem);
         }
         Map<String, String> idByEndpoint = new HashMap<>();
         Set<String> leaders = new HashSet<>();
@@ -130,7 +142,7 @@ final class EtcdCluster {
             for (StartedDaemon d : members) {
                 d.requireRunning("etcd member " + d.record().host());
             }
-            last = probe();
+            last = probe(true);
             if (last.healthy(managers.size())) {
                 return last;
             }
@@ -144,7 +156,7 @@ final class EtcdCluster {
 
     private CommandRunner.Result etcdctl(List<String> urls, String... command) {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", probeNamespace, etcdctl.toString(),
-                "--endpoints", String.join(",", urls), "--dial-timeout", "1s", "--command-timeout", "2s",
+                "--endpoints", String.join(",", urls), "--dial-timeout", "500ms", "--command-timeout", "2s",
                 "-w", "json"));
         argv.addAll(List.of(command));
         return runner.run(PROBE_TIMEOUT, argv);
