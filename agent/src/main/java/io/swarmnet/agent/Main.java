@@ -2,6 +2,7 @@ package io.swarmnet.agent;
 
 import io.swarmnet.agent.cli.CliErrors;
 import io.swarmnet.agent.cli.VersionProvider;
+import io.swarmnet.agent.daemon.AgentCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "The networking data plane of a Docker Swarm-style cluster.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {AgentCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     private Main() {
