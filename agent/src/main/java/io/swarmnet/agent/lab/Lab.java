@@ -56,12 +56,18 @@ public final class Lab implements AutoCloseable {
         try {
             return new Lab(runner, spec.stateRoot(), builder.build());
         } catch (RuntimeException e) {
+            // An abort interrupts this thread; the teardown's own commands must still run.
+            boolean interrupted = Thread.interrupted();
             String logs = builder.preserveLogs();
             DownReport r = LabTeardown.down(runner, spec.name(), spec.stateRoot());
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             String cleanup = r.clean() ? "removed what it had created" : "could not remove all of it: " + r.problems()
                     + "; run 'swarmnet lab down --name " + spec.name() + "'";
             throw new LabException("lab up failed: " + reason(e) + "; " + cleanup + logs, e);
         } finally {
+            builder.finished();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

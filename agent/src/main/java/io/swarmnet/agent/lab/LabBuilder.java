@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -15,11 +18,14 @@ import java.util.stream.Stream;
  * can follow.
  */
 final class LabBuilder {
+    private static final Duration ABORT_WAIT = Duration.ofSeconds(20);
     private final CommandRunner runner;
     private final LabSpec spec;
     private final Path etcd;
     private final Path stateDir;
     private final List<LabHost> hosts;
+    private final Thread builder = Thread.currentThread();
+    private final CountDownLatch finished = new CountDownLatch(1);
     private LabState state;
     private boolean aborted;
 
@@ -65,7 +71,11 @@ final class LabBuilder {
         return record(LabState::completed);
     }
 
-    /** Stops the build from a shutdown hook and removes what it made, so Ctrl-C leaves nothing behind. */
+    /**
+     * Stops the build from a shutdown hook, so Ctrl-C leaves nothing behind: it
+     * interrupts the building thread, waits for {@link Lab#up} to remove what it made
+     * (the JVM halts once the hooks return), then removes whatever is still there.
+     */
     void abort() {
         synchronized (this) {
             if (state.complete()) {
@@ -73,7 +83,18 @@ final class LabBuilder {
             }
             aborted = true;
         }
+        builder.interrupt();
+        try {
+            finished.await(ABORT_WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            // Only the JVM going down interrupts a shutdown hook; clean up all the same.
+        }
         LabTeardown.down(runner, spec.name(), spec.stateRoot());
+    }
+
+    /** Called by {@link Lab#up} once it has returned the lab or removed it. */
+    void finished() {
+        finished.countDown();
     }
 
     /**

@@ -104,8 +104,8 @@ public final class LabSpec {
     public List<String> warnings() {
         List<String> w = new ArrayList<>();
         if (managers % 2 == 0) {
-            w.add(managers + " managers: an odd count tolerates failures better (3 survive 1 lost manager, "
-                    + managers + " survive " + ((managers - 1) / 2) + ")");
+            w.add(managers + " managers: an odd count tolerates failures better (" + managers + " tolerate "
+                    + ((managers - 1) / 2) + " lost, " + (managers + 1) + " tolerate " + (managers / 2) + ")");
         }
         return w;
     }

@@ -51,6 +51,21 @@ class LabLifecycleTest {
         assertThat(processes).as("processes").noneMatch(ProcessRef::alive);
     }
 
+    private static Process labUpProcess(String name) throws Exception {
+        return new ProcessBuilder(AgentFleet.java(), "-cp", AgentFleet.classpath(), AgentFleet.MAIN_CLASS,
+                "lab", "up", "--name", name, "--managers", "3", "--workers", "2", "--no-agents")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private static void awaitNamespace(Process up, String namespace) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(Path.of("/run/netns", namespace)) && System.nanoTime() < deadline && up.isAlive()) {
+            Thread.sleep(5);
+        }
+        assertThat(up.isAlive()).as("lab up still building").isTrue();
+        assertThat(Path.of("/run/netns", namespace)).exists();
+    }
+
     @Test
     void twoLabsCoexistWithTheSameAddresses() {
         try (Lab a = Lab.up(small(newName())); Lab b = Lab.up(small(newName()))) {
@@ -104,15 +119,9 @@ class LabLifecycleTest {
     @Test
     void downCleansUpAfterLabUpWasKilledHalfWay() throws Exception {
         String name = newName();
-        Process up = new ProcessBuilder(AgentFleet.java(), "-cp", AgentFleet.classpath(), AgentFleet.MAIN_CLASS,
-                "lab", "up", "--name", name, "--managers", "3", "--workers", "2", "--no-agents")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process up = labUpProcess(name);
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!Files.exists(Path.of("/run/netns", name + "-m3")) && System.nanoTime() < deadline && up.isAlive()) {
-                Thread.sleep(10);
-            }
-            assertThat(up.isAlive()).as("lab up still building").isTrue();
+            awaitNamespace(up, name + "-m3");
         } finally {
             up.destroyForcibly();
             up.waitFor();
@@ -126,6 +135,21 @@ class LabLifecycleTest {
         assertThat(r.existed()).isTrue();
         assertThat(r.clean()).isTrue();
         assertNothingLeft(name, processes);
+    }
+
+    @Test
+    void labUpStoppedWithSigtermRemovesWhatItBuiltByItself() throws Exception {
+        String name = newName();
+        Process up = labUpProcess(name);
+        try {
+            awaitNamespace(up, name + "-m2");
+            up.destroy();
+            assertThat(up.waitFor(30, TimeUnit.SECONDS)).as("lab up exits on SIGTERM").isTrue();
+        } finally {
+            up.destroyForcibly();
+        }
+        assertThat(up.exitValue()).isNotZero();
+        assertNothingLeft(name, List.of());
     }
 
     @Test
