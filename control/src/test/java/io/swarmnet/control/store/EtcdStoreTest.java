@@ -293,6 +293,17 @@ class EtcdStoreTest {
     }
 
     @Test
+    void connectsThroughTheFirstEndpointThatAnswers(TestInfo info) throws IOException {
+        String address = "etcd://127.0.0.1:" + EtcdFixture.freePort() + "," + ETCD.endpoint();
+        try (EtcdStore second = EtcdStore.connect(StoreAddress.parse(address), Duration.ofSeconds(5))) {
+            second.put(prefix(info) + "k", utf8("v"));
+
+            assertThat(store.get(prefix(info) + "k")).isPresent();
+            assertThat(second.address()).isEqualTo(address);
+        }
+    }
+
+    @Test
     void refusedEndpointFailsFastNamingTheEndpoint() throws IOException {
         int port = EtcdFixture.freePort();
         long start = System.nanoTime();
