@@ -150,7 +150,15 @@ class AgentLifecycleTest {
 
             agent.awaitHealth(200, Duration.ofSeconds(40));
             assertThat(store.get(Keys.nodeAlive(id))).isPresent();
-            assertThat(agent.terminate(STOP)).isZero();
+
+            // Stopping while the store is away must not wait for it.
+            ETCD.stop();
+            try {
+                agent.awaitHealth(503, Duration.ofSeconds(10));
+                assertThat(agent.terminate(STOP)).isZero();
+            } finally {
+                ETCD.restart();
+            }
         }
     }
 

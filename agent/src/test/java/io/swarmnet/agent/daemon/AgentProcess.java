@@ -33,6 +33,11 @@ final class AgentProcess implements AutoCloseable {
                 "-Dlogback.configurationFile=logback.xml",
                 "-Xmx128m", "-XX:TieredStopAtLevel=1",
                 "io.swarmnet.agent.Main", "agent"));
+        if (Runtime.version().feature() >= 24) {
+            // As bin/swarmnet's java_opts: JDK 24+ warns on stderr about Netty's JNI and
+            // protobuf's Unsafe unless told these are expected.
+            command.addAll(1, List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"));
+        }
         command.addAll(List.of(args));
         Files.createDirectories(logDir);
         Path stderr = Files.createTempFile(logDir, "agent-", ".stderr");
@@ -96,11 +101,16 @@ final class AgentProcess implements AutoCloseable {
         }
     }
 
+    /** Kills the agent if a test left it running. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
