@@ -21,8 +21,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code swarmnet bench SCENARIO}: a lab macro-benchmark, swarmnet against its anchor in one run. */
 @Command(name = "swarmnet bench", mixinStandardHelpOptions = true,
-        description = {"Runs a lab scenario against swarmnet and its anchor alternately and prints medians,",
-            "min-max and the swarmnet/anchor ratio; writes the table as Markdown and JSON."})
+        description = "Runs a lab scenario against swarmnet and its anchor alternately and prints medians,"
+                + " min-max and the swarmnet/anchor ratio; writes the table as Markdown and JSON.")
 public final class BenchMain implements Callable<Integer> {
 
     static List<Scenario> scenarios() {
@@ -35,22 +35,22 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--list", description = "List the scenarios.")
     boolean list;
 
-    @Option(names = "--reps", defaultValue = "5", description = "Repetitions of each variant (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--reps", paramLabel = "N", defaultValue = "5", description = "Repetitions of each variant (default: ${DEFAULT-VALUE}).")
     int reps;
 
-    @Option(names = "--seconds", defaultValue = "8", description = "Length of one measurement (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "8", description = "Length of one measurement (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--lab", defaultValue = "bench", description = "Name of the lab to build (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lab", paramLabel = "LAB", defaultValue = "bench", description = "Name of the lab to build (default: ${DEFAULT-VALUE}).")
     String labName;
 
-    @Option(names = "--underlay-mtu", defaultValue = "1500", description = "Underlay MTU (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--underlay-mtu", paramLabel = "BYTES", defaultValue = "1500", description = "Underlay MTU (default: ${DEFAULT-VALUE}).")
     int underlayMtu;
 
     @Option(names = "--keep-lab", description = "Leave the lab running afterwards.")
     boolean keepLab;
 
-    @Option(names = "--results", defaultValue = "benchmarks/results",
+    @Option(names = "--results", paramLabel = "DIR", defaultValue = "benchmarks/results",
             description = "Where to write the Markdown and JSON tables (default: ${DEFAULT-VALUE}).")
     Path results;
 

@@ -24,10 +24,8 @@ import picocli.CommandLine.Spec;
         name = "agent",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = {
-            "Run the node agent: registers this host as a node of the cluster whose managers",
-            "run the etcd given by --store, and serves /metrics and /healthz on --metrics-addr."
-        })
+        description = "Run the node agent: registers this host as a node of the cluster whose managers"
+                + " run the etcd given by --store, and serves /metrics and /healthz on --metrics-addr.")
 public final class AgentCommand implements Callable<Integer> {
     static final int MIN_DATA_PATH_PORT = 1024;
     static final int MAX_DATA_PATH_PORT = 49151;
