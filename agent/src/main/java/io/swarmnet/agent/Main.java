@@ -5,6 +5,7 @@ import io.swarmnet.agent.cli.VersionProvider;
 import io.swarmnet.agent.daemon.AgentCommand;
 import io.swarmnet.agent.lab.DemoCommand;
 import io.swarmnet.agent.lab.LabCommand;
+import io.swarmnet.agent.workload.EchoServerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "The networking data plane of a Docker Swarm-style cluster.",
-        subcommands = {AgentCommand.class, LabCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {AgentCommand.class, LabCommand.class, DemoCommand.class, EchoServerCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main {
 
     private Main() {
