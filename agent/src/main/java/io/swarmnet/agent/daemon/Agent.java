@@ -1,5 +1,6 @@
 package io.swarmnet.agent.daemon;
 
+import io.swarmnet.agent.api.ApiServer;
 import io.swarmnet.agent.cli.UserException;
 import io.swarmnet.control.model.Node;
 import io.swarmnet.control.model.NodeRole;
@@ -15,6 +16,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,14 +41,16 @@ public final class Agent {
     private final Store store;
     private final NodeSession session;
     private final HttpMetricsServer server;
+    private final ApiServer api;
     private final Node node;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Agent(Store store, NodeSession session, HttpMetricsServer server, Node node) {
+    private Agent(Store store, NodeSession session, HttpMetricsServer server, ApiServer api, Node node) {
         this.store = store;
         this.session = session;
         this.server = server;
+        this.api = api;
         this.node = node;
     }
 
@@ -70,6 +74,8 @@ public final class Agent {
         }
         HttpMetricsServer server = null;
         NodeSession session = null;
+        ApiServer api = null;
+        AtomicBoolean started = new AtomicBoolean();
         try {
             String advertise = config.advertiseAddr().getHostAddress();
             NodeRole role = NodeRegistry.roleFor(advertise, store.memberClientUrls());
@@ -78,27 +84,40 @@ public final class Agent {
                     config.nodeTtl(), metrics::leaseKeptAlive);
             session = s;
             try {
-                server = HttpMetricsServer.bind(config.metricsAddr(), metrics.registry(), s::healthy);
+                // Healthy only once every part is up: the lab and operators wait on /healthz
+                // before using the API socket, which is bound last.
+                server = HttpMetricsServer.bind(config.metricsAddr(), metrics.registry(),
+                        () -> started.get() && s.healthy());
             } catch (IOException e) {
                 throw new UserException("cannot serve metrics on --metrics-addr " + hostPort(config.metricsAddr()) + ": " + e.getMessage(), e);
             }
             Node registered = session.start();
             metrics.nodeInfo(nodeId, registered.hostname(), registered.role().label());
+            try {
+                api = ApiServer.bind(config.apiSocket(), AgentApi.routes(registered, config));
+            } catch (IOException e) {
+                throw new UserException(e.getMessage(), e);
+            }
             LOG.info("swarmnet agent started: node {} ({}) role={} availability={} advertise-addr={} data-path-port={} "
-                            + "metrics=http://{} store={} data-root={}",
+                            + "metrics=http://{} api=unix://{} store={} data-root={}",
                     nodeId, registered.hostname(), registered.role().label(), registered.availability().label(),
-                    advertise, config.dataPathPort(), hostPort(server.localAddress()), store.address(), config.dataRoot());
-            return new Agent(store, session, server, registered);
+                    advertise, config.dataPathPort(), hostPort(server.localAddress()), api.socket(), store.address(),
+                    config.dataRoot());
+            started.set(true);
+            return new Agent(store, session, server, api, registered);
         } catch (StoreException e) {
-            closeAll(session, server, store);
+            closeAll(api, session, server, store);
             throw new UserException(e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeAll(session, server, store);
+            closeAll(api, session, server, store);
             throw e;
         }
     }
 
-    private static void closeAll(NodeSession session, HttpMetricsServer server, Store store) {
+    private static void closeAll(ApiServer api, NodeSession session, HttpMetricsServer server, Store store) {
+        if (api != null) {
+            api.close();
+        }
         if (session != null) {
             session.close();
         }
@@ -117,6 +136,10 @@ public final class Agent {
         return session.healthy();
     }
 
+    public Path apiSocket() {
+        return api.socket();
+    }
+
     public InetSocketAddress metricsAddress() {
         return server.localAddress();
     }
@@ -131,6 +154,7 @@ public final class Agent {
             return;
         }
         try {
+            api.close();
             session.close();
             server.close();
             store.close();

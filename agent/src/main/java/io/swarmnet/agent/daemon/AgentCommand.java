@@ -55,7 +55,8 @@ public final class AgentCommand implements Callable<Integer> {
     private String metricsAddr;
 
     @Option(names = "--data-root", paramLabel = "DIR", defaultValue = "/var/lib/swarmnet",
-            description = "Where the node keeps its state, such as its id (default: ${DEFAULT-VALUE}).")
+            description = "Where the node keeps its state: its id and the local API socket api.sock"
+                    + " (default: ${DEFAULT-VALUE}).")
     private Path dataRoot;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
