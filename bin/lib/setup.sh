@@ -74,7 +74,7 @@ build_needed() {
 build_jars() {
   if build_needed "$SWARMNET_JAR" || build_needed "$BENCH_JAR"; then
     echo "swarmnet: building (mvn package, tests skipped; bin/test runs them)..." >&2
-    (cd "$SWARMNET_HOME" && mvn -B -q -DskipTests package >&2) || die "the build failed; run 'mvn -B package' in $SWARMNET_HOME to see why"
+    (cd "$SWARMNET_HOME" && mvn -B -q -Dstyle.color=never -DskipTests package >&2) || die "the build failed; run 'mvn -B package' in $SWARMNET_HOME to see why"
   fi
 }
 

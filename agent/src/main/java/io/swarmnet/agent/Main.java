@@ -7,6 +7,10 @@ import io.swarmnet.agent.cluster.NetworkCommand;
 import io.swarmnet.agent.cluster.NodeCommand;
 import io.swarmnet.agent.cluster.ServiceCommand;
 import io.swarmnet.agent.cluster.StoreOptions;
+import io.swarmnet.agent.daemon.AgentCommand;
+import io.swarmnet.agent.lab.DemoCommand;
+import io.swarmnet.agent.lab.LabCommand;
+import io.swarmnet.agent.workload.EchoServerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +21,8 @@ import picocli.CommandLine.Mixin;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "The networking data plane of a Docker Swarm-style cluster.",
-        subcommands = {InitCommand.class, NetworkCommand.class, ServiceCommand.class, NodeCommand.class,
+        subcommands = {AgentCommand.class, InitCommand.class, NetworkCommand.class, ServiceCommand.class, NodeCommand.class,
+            LabCommand.class, DemoCommand.class, EchoServerCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
 

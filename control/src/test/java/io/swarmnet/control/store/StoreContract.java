@@ -345,6 +345,7 @@ abstract class StoreContract {
             List<List<WatchEvent>> calls = second.takeEvents(2);
             assertThat(calls).flatExtracting(c -> c).extracting(e -> new String(e.value(), UTF_8)).containsExactly("3", "4");
             assertThat(second.calls.poll(300, TimeUnit.MILLISECONDS)).isNull();
+            assertThat(watch.nextRevision()).isEqualTo(store().get(p + "k").orElseThrow().modRevision() + 1);
         }
     }
 
@@ -373,6 +374,7 @@ abstract class StoreContract {
         try (Watch watch = store().watch(p, old, recorder)) {
             assertThat(recorder.compacted.poll(10, TimeUnit.SECONDS)).isEqualTo(latest);
             assertThat(recorder.calls).isEmpty();
+            assertThat(watch.nextRevision()).isEqualTo(old);
         }
     }
 
