@@ -7,6 +7,7 @@ import io.swarmnet.control.model.NodeRole;
 import io.swarmnet.control.node.NodeId;
 import io.swarmnet.control.node.NodeRegistry;
 import io.swarmnet.control.node.NodeSession;
+import io.swarmnet.control.store.EmbeddedStore;
 import io.swarmnet.control.store.EtcdStore;
 import io.swarmnet.control.store.Store;
 import io.swarmnet.control.store.StoreException;
@@ -68,7 +69,9 @@ public final class Agent {
         }
         Store store;
         try {
-            store = EtcdStore.connect(config.store(), config.storeTimeout());
+            store = config.store() == null
+                    ? EmbeddedStore.open(config.dataRoot().resolve(EmbeddedStore.DIRECTORY), config.storeTimeout())
+                    : EtcdStore.connect(config.store(), config.storeTimeout());
         } catch (StoreException e) {
             throw new UserException(e.getMessage(), e);
         }
@@ -78,7 +81,10 @@ public final class Agent {
         AtomicBoolean started = new AtomicBoolean();
         try {
             String advertise = config.advertiseAddr().getHostAddress();
-            NodeRole role = NodeRegistry.roleFor(advertise, store.memberClientUrls());
+            // The host that holds the embedded store is its cluster's one manager, as the
+            // host that ran 'docker swarm init' is.
+            NodeRole role = store instanceof EmbeddedStore ? NodeRole.MANAGER
+                    : NodeRegistry.roleFor(advertise, store.memberClientUrls());
             AgentMetrics metrics = new AgentMetrics();
             NodeSession s = new NodeSession(store, Node.of(nodeId, config.hostname(), role, advertise),
                     config.nodeTtl(), metrics::leaseKeptAlive);

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = "Run the node agent: registers this host as a node of the cluster whose managers"
-                + " run the etcd given by --store, and serves /metrics and /healthz on --metrics-addr.")
+                + " run the etcd given by --store (without it, of this host's embedded store), and serves"
+                + " /metrics and /healthz on --metrics-addr.")
 public final class AgentCommand implements Callable<Integer> {
     static final int MIN_DATA_PATH_PORT = 1024;
     static final int MAX_DATA_PATH_PORT = 49151;
@@ -47,7 +48,7 @@ public final class AgentCommand implements Callable<Integer> {
     private int dataPathPort;
 
     @Option(names = "--store", paramLabel = "etcd://HOST:PORT[,HOST:PORT...]",
-            description = "The managers' etcd endpoints. Required until the embedded single-host store (issue #3).")
+            description = "The managers' etcd endpoints (default: the embedded single-host store under --data-root).")
     private String store;
 
     @Option(names = "--metrics-addr", paramLabel = "IP:PORT", defaultValue = "127.0.0.1:9323",
@@ -106,11 +107,7 @@ public final class AgentCommand implements Callable<Integer> {
 
     /** Validates every flag before anything starts, so a bad one costs nothing to undo. */
     AgentConfig config() {
-        if (store == null) {
-            throw new UserException("--store etcd://HOST:PORT[,HOST:PORT...] is required: "
-                    + "the embedded single-host store comes with issue #3");
-        }
-        StoreAddress storeAddress = parse("--store", store, StoreAddress::parse);
+        StoreAddress storeAddress = store == null ? null : parse("--store", store, StoreAddress::parse);
         InetAddress advertise = parse("--advertise-addr", advertiseAddr, AddressLiterals::parseIp);
         if (advertise.isAnyLocalAddress() || advertise.isMulticastAddress()) {
             throw usage("--advertise-addr " + advertiseAddr + " is not an address other nodes can reach");

@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param hostname      the node's name in the registry
  * @param advertiseAddr the address other nodes reach this one at (and the VXLAN underlay address)
  * @param dataPathPort  the UDP port of the VXLAN data path
- * @param store         the managers' etcd endpoints
+ * @param store         the managers' etcd endpoints, or null for the embedded single-host store under {@code dataRoot}
  * @param metricsAddr   where /metrics and /healthz are served
  * @param dataRoot      where the node keeps its state: its id and the local API socket
  * @param nodeTtl       how long the node stays ready after its agent stops answering
