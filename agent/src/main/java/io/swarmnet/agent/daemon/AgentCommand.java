@@ -2,7 +2,6 @@ package io.swarmnet.agent.daemon;
 
 import io.swarmnet.agent.cli.AddressLiterals;
 import io.swarmnet.agent.cli.LogLevels;
-import io.swarmnet.agent.cli.UserException;
 import io.swarmnet.control.store.StoreAddress;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -45,11 +45,6 @@ final class Plan {
         operations.put(key, new Transaction.Operation(Transaction.Kind.DELETE, key, null, 0));
     }
 
-    boolean deletes(String key) {
-        Transaction.Operation op = operations.get(key);
-        return op != null && op.kind() == Transaction.Kind.DELETE;
-    }
-
     /** The larger of the condition and operation counts, which etcd limits separately. */
     int size() {
         return Math.max(conditions.size(), operations.size());
