@@ -24,14 +24,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -63,6 +67,9 @@ import org.slf4j.LoggerFactory;
  *   <li>When the log passes {@value #ROTATE_BYTES} bytes, the writer snapshots, starts the
  *       next generation, and closes the old log with a pointer to the new one so that
  *       readers holding the old file follow.</li>
+ *   <li>One thread per store owns the state and the files; callers hand it their work and
+ *       wait. Besides needing no locks, this keeps callers' interrupts away from the file
+ *       channels, which an interrupt during I/O would close for the whole process.</li>
  * </ul>
  */
 public final class EmbeddedStore implements Store {
@@ -86,18 +93,19 @@ public final class EmbeddedStore implements Store {
     private final Duration timeout;
     private final FileChannel lockFile;
     private final ReentrantLock jvmLock;
-    private final ScheduledExecutorService timer;
+    private final ScheduledThreadPoolExecutor owner;
     private final ExecutorService events;
+    private final Set<EmbeddedWatch> watches = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private volatile Thread ownerThread;
 
-    // Everything below is guarded by this object's monitor.
+    // Everything below is touched only on the owner thread.
     private EmbeddedState state;
     private FileChannel wal;
     private long walGeneration;
     private long walOffset;
     private final ArrayDeque<WatchEvent> history = new ArrayDeque<>();
     private long historyStart;
-    private final Set<EmbeddedWatch> watches = new HashSet<>();
     private final Map<Long, EmbeddedLease> ownLeases = new HashMap<>();
 
     private EmbeddedStore(Path dir, Duration timeout, FileChannel lockFile) {
@@ -105,9 +113,13 @@ public final class EmbeddedStore implements Store {
         this.timeout = timeout;
         this.lockFile = lockFile;
         this.jvmLock = JVM_LOCKS.computeIfAbsent(dir, d -> new ReentrantLock());
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "swarmnet-embedded-store"));
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = daemon(r, "swarmnet-embedded-store");
+            ownerThread = thread;
+            return thread;
+        });
         t.setRemoveOnCancelPolicy(true);
-        this.timer = t;
+        this.owner = t;
         this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "swarmnet-store-events"));
     }
 
@@ -139,12 +151,15 @@ public final class EmbeddedStore implements Store {
             lockFile = FileChannel.open(real.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             EmbeddedStore store = new EmbeddedStore(real, timeout, lockFile);
             try {
-                store.load();
+                store.onOwner("open", () -> {
+                    store.load();
+                    return null;
+                });
             } catch (RuntimeException e) {
                 store.close();
                 throw e;
             }
-            store.timer.scheduleWithFixedDelay(store::poll, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
+            store.owner.scheduleWithFixedDelay(store::poll, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
             return store;
         } catch (IOException e) {
             closeQuietly(lockFile);
@@ -240,7 +255,7 @@ public final class EmbeddedStore implements Store {
             return l;
         });
         long period = Math.max(100, ttlMillis / 3);
-        lease.keepAlive = timer.scheduleWithFixedDelay(lease::keepAlive, period, period, TimeUnit.MILLISECONDS);
+        lease.keepAlive = owner.scheduleWithFixedDelay(lease::keepAlive, period, period, TimeUnit.MILLISECONDS);
         return lease;
     }
 
@@ -326,19 +341,27 @@ public final class EmbeddedStore implements Store {
             return;
         }
         closed = true;
-        timer.shutdownNow();
-        List<EmbeddedWatch> open;
-        List<EmbeddedLease> leases;
-        synchronized (this) {
-            open = new ArrayList<>(watches);
-            watches.clear();
-            leases = new ArrayList<>(ownLeases.values());
-            closeQuietly(wal);
-        }
-        // Outside the store's monitor: a listener running now holds its watch's monitor
-        // and may be calling the store.
+        List<EmbeddedWatch> open = new ArrayList<>(watches);
+        watches.clear();
+        // Outside any store work: a listener running now holds its watch's monitor and may
+        // be calling the store.
         open.forEach(EmbeddedWatch::stop);
-        leases.forEach(EmbeddedLease::close);
+        try {
+            // Queued before the shutdown, so it runs; leases stop being kept alive.
+            owner.execute(() -> new ArrayList<>(ownLeases.values()).forEach(EmbeddedLease::close));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("embedded store at {} closed twice", dir);
+        }
+        // Without interrupting: an interrupt during I/O would close the channels mid-write.
+        owner.shutdown();
+        try {
+            if (!owner.awaitTermination(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+                LOG.warn("embedded store at {}: its thread did not finish within {}", dir, timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(wal);
         events.shutdownNow();
         closeQuietly(lockFile);
     }
@@ -358,22 +381,64 @@ public final class EmbeddedStore implements Store {
     }
 
     /**
-     * Runs {@code action} with this process's turn on the store: after catching up with
-     * what other processes wrote and expiring leases past their deadline.
+     * Runs {@code action} on the owner thread with this process's turn on the store: after
+     * catching up with what other processes wrote and expiring leases past their deadline.
      */
     private <T> T locked(String what, LockedAction<T> action) {
-        synchronized (this) {
-            ensureOpen();
+        return onOwner(what, () -> {
             FileLock lock = lock(what);
             try {
                 refresh();
                 expireDue();
                 return action.run();
-            } catch (IOException e) {
-                throw new StoreException("embedded store at " + dir + ": " + what + " failed: " + e.getMessage(), e);
             } finally {
                 unlock(lock);
             }
+        });
+    }
+
+    /** Runs {@code work} on the owner thread and waits for it, within the timeout once it started. */
+    private <T> T onOwner(String what, LockedAction<T> work) {
+        ensureOpen();
+        if (Thread.currentThread() == ownerThread) {
+            return runWork(what, work);
+        }
+        AtomicBoolean abandoned = new AtomicBoolean();
+        Future<T> future;
+        try {
+            future = owner.submit(() -> {
+                if (abandoned.get()) {
+                    throw new CancellationException();
+                }
+                return runWork(what, work);
+            });
+        } catch (RejectedExecutionException e) {
+            throw new StoreException("the embedded store at " + dir + " is closed");
+        }
+        try {
+            // The owner waits at most the timeout for the file lock; allow as much again for queued work.
+            return future.get(2 * timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            abandoned.set(true);
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted during " + what + " on the embedded store at " + dir, e);
+        } catch (TimeoutException e) {
+            abandoned.set(true);
+            throw new StoreUnavailableException("the embedded store at " + dir + " did not answer within "
+                    + 2 * timeout.toSeconds() + "s (" + what + ")", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new StoreException("embedded store at " + dir + ": " + what + " failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private <T> T runWork(String what, LockedAction<T> work) {
+        try {
+            return work.run();
+        } catch (IOException e) {
+            throw new StoreException("embedded store at " + dir + ": " + what + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -439,7 +504,7 @@ public final class EmbeddedStore implements Store {
     }
 
     /** Reads the snapshot and replays its log; drops a torn last frame and stale files. */
-    private synchronized void load() {
+    private void load() throws IOException {
         FileLock lock = lock("open");
         try {
             Path snapshot = dir.resolve(SNAPSHOT);
@@ -669,17 +734,13 @@ public final class EmbeddedStore implements Store {
         }
     }
 
-    /** Catches up with other processes when the log grew or a lease is due. */
+    /** Runs on the owner thread: catches up with other processes when the log grew or a lease is due. */
     private void poll() {
+        if (closed) {
+            return;
+        }
         try {
-            boolean due;
-            synchronized (this) {
-                if (closed) {
-                    return;
-                }
-                due = wal.size() != walOffset || state.nextDeadline() <= System.currentTimeMillis();
-            }
-            if (due) {
+            if (wal.size() != walOffset || state.nextDeadline() <= System.currentTimeMillis()) {
                 locked("poll", () -> null);
             }
         } catch (IOException | StoreException e) {
@@ -745,8 +806,11 @@ public final class EmbeddedStore implements Store {
             }
         }
 
-        /** Runs on the timer: renews the lease, or learns that it is gone. */
+        /** Runs on the owner thread: renews the lease, or learns that it is gone. */
         void keepAlive() {
+            if (closed) {
+                return;
+            }
             try {
                 boolean renewed = locked("keep lease " + Long.toHexString(id) + " alive", () -> {
                     if (!EmbeddedStore.this.state.leases().containsKey(id) || state.get() != State.ALIVE && state.get() != State.UNREACHABLE) {
@@ -851,9 +915,7 @@ public final class EmbeddedStore implements Store {
         @Override
         public void close() {
             stop();
-            synchronized (EmbeddedStore.this) {
-                watches.remove(this);
-            }
+            watches.remove(this);
         }
     }
 }

@@ -216,6 +216,23 @@ class EmbeddedStoreTest extends StoreContract {
     }
 
     @Test
+    void interruptedCallerGetsAnErrorAndTheStoreKeepsWorking(@TempDir Path dir) {
+        try (EmbeddedStore embedded = EmbeddedStore.open(dir)) {
+            embedded.put("/k", utf8("1"));
+            Thread.currentThread().interrupt();
+            try {
+                assertThatThrownBy(() -> embedded.put("/k", utf8("2")))
+                        .isInstanceOf(StoreException.class).hasMessageContaining("interrupted");
+            } finally {
+                Thread.interrupted();
+            }
+
+            embedded.put("/k", utf8("3"));
+            assertThat(embedded.get("/k").orElseThrow().valueAsString()).isEqualTo("3");
+        }
+    }
+
+    @Test
     void theOnlyMemberIsThisDirectoryAndLeads() {
         assertThat(store.members()).singleElement()
                 .satisfies(m -> assertThat(m.status()).isEqualTo(Member.Status.LEADER));
