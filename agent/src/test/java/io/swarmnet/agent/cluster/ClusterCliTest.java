@@ -14,8 +14,10 @@ import io.swarmnet.control.store.StoreAddress;
 import io.swarmnet.control.store.Transaction;
 import io.swarmnet.control.testing.EtcdFixture;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -329,6 +331,25 @@ class ClusterCliTest {
                 .startsWith("swarmnet: error: cannot reach etcd at 127.0.0.1:" + a + ", 127.0.0.1:" + b)
                 .contains("Connection refused");
         assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void storeComesFromTheEnvironmentAndAProcessPrintsOnlyItsAnswer() throws Exception {
+        ok(swarmnet("network", "create", "app"));
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                "-Dlogback.configurationFile=logback.xml", "-XX:TieredStopAtLevel=1",
+                "io.swarmnet.agent.Main", "network", "ls", "-q");
+        pb.environment().put("SWARMNET_STORE", ETCD.storeUrl());
+        Process p = pb.start();
+        try {
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isEmpty();
+            assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip()).matches("[0-9a-z]{12}");
+            assertThat(p.exitValue()).isZero();
+        } finally {
+            p.destroyForcibly();
+        }
     }
 
     @ParameterizedTest
