@@ -139,6 +139,41 @@ class RtnetlinkTest {
     }
 
     @Test
+    void addressesOfEveryLinkAreListed() throws IOException {
+        rtnl.addBridge("br0");
+        rtnl.addAddress("br0", GW_ADDR, 16);
+        rtnl.setLinkUp("lo");
+        int br0 = rtnl.linkIndex("br0");
+
+        assertThat(rtnl.addresses()).containsExactlyInAnyOrder(
+                new Ipv4LinkAddress(1, 0x7f000001, 8), new Ipv4LinkAddress(br0, GW_ADDR, 16));
+    }
+
+    @Test
+    void bridgePortIsIsolatedAndReleased() throws IOException {
+        rtnl.addBridge("br0");
+        rtnl.addVeth("vp", "vq", null);
+        rtnl.setMaster("vp", "br0");
+
+        rtnl.setBridgePortIsolated("vp", true);
+        rtnl.setBridgePortIsolated("vp", true);
+        assertThat(a.ip("-d", "link", "show", "dev", "vp")).contains("isolated on");
+
+        rtnl.setBridgePortIsolated("vp", false);
+        assertThat(a.ip("-d", "link", "show", "dev", "vp")).contains("isolated off");
+    }
+
+    @Test
+    void isolatingALinkThatIsNoBridgePortIsRefused() throws IOException {
+        rtnl.addVeth("vp", "vq", null);
+
+        assertThatThrownBy(() -> rtnl.setBridgePortIsolated("vp", true))
+                .isInstanceOf(NativeIoException.class).hasMessageContaining("RTM_SETLINK vp isolated on");
+        assertThatThrownBy(() -> rtnl.setBridgePortIsolated("nosuchlink", true))
+                .isInstanceOfSatisfying(NativeIoException.class, e -> assertThat(e.isAbsent()).isTrue());
+    }
+
+    @Test
     void defaultRouteReplaceIsIdempotentAndDeleteSaysAbsentTheSecondTime() throws IOException {
         rtnl.addBridge("br0");
         rtnl.addAddress("br0", GW_ADDR, 16);
