@@ -228,9 +228,24 @@ public final class Rtnetlink implements Closeable {
      * @throws NativeIoException EEXIST ({@link NativeIoException#isAlreadyExists()}) if either
      *         name is taken in its namespace
      */
-    public synchronized void addVeth(String name, String peerName, Netns peerNetns) throws IOException {
+    public void addVeth(String name, String peerName, Netns peerNetns) throws IOException {
+        addVeth(name, peerName, peerNetns, 0);
+    }
+
+    /**
+     * Creates veth pair {@code name} here and {@code peerName} in {@code peerNetns} (or
+     * here if that is {@code null}) as {@link #addVeth(String, String, Netns)} does, with
+     * the peer's hardware address set in the same request from the low 48 bits of
+     * {@code peerMac} (0 lets the kernel pick one), so the peer never exists with another.
+     */
+    public synchronized void addVeth(String name, String peerName, Netns peerNetns, long peerMac)
+            throws IOException {
+        if ((peerMac >>> 48) != 0) {
+            throw new IllegalArgumentException("MAC 0x" + Long.toHexString(peerMac) + " is longer than 48 bits");
+        }
         int peerNetnsFd = peerNetns == null ? -1 : peerNetns.fd();
-        newVeth(socket.writer(), socket.nextSeq(), IfName.check(name), IfName.check(peerName), peerNetnsFd);
+        newVeth(socket.writer(), socket.nextSeq(), IfName.check(name), IfName.check(peerName), peerNetnsFd,
+                peerMac);
         socket.execute("RTM_NEWLINK " + name + " type veth peer " + peerName, IGNORE);
     }
 
@@ -408,6 +423,11 @@ public final class Rtnetlink implements Closeable {
 
     static NetlinkMessageWriter newVeth(NetlinkMessageWriter w, int seq, byte[] name, byte[] peerName,
                                         int peerNetnsFd) {
+        return newVeth(w, seq, name, peerName, peerNetnsFd, 0);
+    }
+
+    static NetlinkMessageWriter newVeth(NetlinkMessageWriter w, int seq, byte[] name, byte[] peerName,
+                                        int peerNetnsFd, long peerMac) {
         w.begin(RTM_NEWLINK, CREATE, seq)
                 .ifinfomsg(AF_UNSPEC, 0, 0, 0)
                 .attrString(IFLA_IFNAME, name);
@@ -416,6 +436,9 @@ public final class Rtnetlink implements Closeable {
         int data = w.beginNested(IFLA_INFO_DATA);
         int peer = w.beginNested(VETH_INFO_PEER);
         w.ifinfomsg(AF_UNSPEC, 0, 0, 0);
+        if (peerMac != 0) {
+            w.attrMac(IFLA_ADDRESS, peerMac);
+        }
         if (peerNetnsFd >= 0) {
             w.attrInt(IFLA_NET_NS_FD, peerNetnsFd);
         }

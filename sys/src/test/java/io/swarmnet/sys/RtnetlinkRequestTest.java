@@ -131,6 +131,21 @@ class RtnetlinkRequestTest {
     }
 
     @Test
+    void buildsVethWithPeerAddressLikeIproute2() {
+        // ip link add va type veth peer name vb address 02:42:ac:12:00:02 netns NS (fd 4), seq 0x6b027b65
+        assertThat(sent(Rtnetlink.newVeth(writer, 0x6b027b65, name("va"), name("vb"), 4, 0x0242ac120002L)))
+                .isEqualTo(hex("68000000 1000 0506 657b026b 00000000"
+                        + " 00 00 0000 00000000 00000000 00000000"
+                        + " 0700 0300 76610000"
+                        + " 4000 1200 0800 0100 76657468"
+                        + " 3400 0200 3000 0100"
+                        + " 00 00 0000 00000000 00000000 00000000"
+                        + " 0a00 0100 0242ac120002 0000"
+                        + " 0800 1c00 04000000"
+                        + " 0700 0300 76620000"));
+    }
+
+    @Test
     void buildsVethWithPeerHereWithoutNamespaceFd() {
         assertThat(sent(Rtnetlink.newVeth(writer, SEQ2, name("va"), name("vb"), -1)))
                 .isEqualTo(hex("54000000 1000 0506 3e70026b 00000000"

@@ -64,6 +64,17 @@ class RtnetlinkTest {
     }
 
     @Test
+    void vethPeerIsBornWithTheAddressAskedFor() throws IOException {
+        rtnl.addVeth("va", "eth1", b.netns(), 0x0242ac120002L);
+
+        try (Rtnetlink inB = Rtnetlink.open(b.netns())) {
+            assertThat(inB.link("eth1").orElseThrow().mac()).isEqualTo(0x0242ac120002L);
+        }
+        assertThatThrownBy(() -> rtnl.addVeth("vc", "vd", null, 1L << 48))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void vethWithoutPeerNamespaceHasBothEndsHere() throws IOException {
         rtnl.addVeth("v0", "v1", null);
 
