@@ -1,5 +1,6 @@
 package io.swarmnet.gwbridge;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,8 +68,11 @@ final class AttachmentStateFile {
         State state;
         try {
             state = MAPPER.readValue(json, State.class);
+        } catch (JsonParseException e) {
+            throw corrupt(file, "not JSON at line " + e.getLocation().getLineNr() + " column "
+                    + e.getLocation().getColumnNr());
         } catch (JsonProcessingException e) {
-            throw corrupt(file, e.getOriginalMessage().lines().findFirst().orElse("not JSON"));
+            throw corrupt(file, json.length == 0 ? "empty" : "not a version " + VERSION + " gwbridge state");
         }
         if (state == null || state.version() != VERSION || state.bridge() == null || state.pool() == null
                 || state.gateway() == null || state.attachments() == null) {
