@@ -83,7 +83,8 @@ public final class GwBridge implements Closeable {
     }
 
     /**
-     * Starts the gwbridge on {@code kernel}, which it then owns and closes.
+     * Starts the gwbridge on {@code kernel}; once started, the gwbridge owns the kernel and
+     * closes it with {@link #close()}, while after a failed start it is still the caller's.
      *
      * <p>First, without changing anything, refuses a configuration that cannot work: a pool
      * that overlaps an address of another interface, a bridge of that name that is no
