@@ -123,14 +123,22 @@ public final class NodeSession implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         Lease l = lease;
-        if (l != null) {
-            try {
-                l.revoke();
-            } catch (StoreException e) {
-                LOG.warn("node {} could not revoke its lease; it shows down after {} s: {}",
-                        node.id(), l.ttl().toSeconds(), e.getMessage());
-                l.close();
-            }
+        if (l == null) {
+            return;
+        }
+        if (!l.alive()) {
+            // The store did not answer the last keep-alive: a revoke would only wait out the
+            // request timeout and keep a stopping agent from exiting.
+            LOG.info("node {}: store unreachable, not revoking its lease; it shows down within {} s", node.id(), l.ttl().toSeconds());
+            l.close();
+            return;
+        }
+        try {
+            l.revoke();
+        } catch (StoreException e) {
+            LOG.warn("node {} could not revoke its lease; it shows down within {} s: {}",
+                    node.id(), l.ttl().toSeconds(), e.getMessage());
+            l.close();
         }
     }
 

@@ -36,6 +36,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +67,8 @@ public final class EtcdStore implements Store {
     private static final int LIST_ATTEMPTS = 3;
     private static final long WATCH_RETRY_MIN_MS = 500;
     private static final long WATCH_RETRY_MAX_MS = 5_000;
+    // Netty's native transport words errors as "finishConnect(..) failed with error(-111): Connection refused".
+    private static final Pattern NATIVE_PREFIX = Pattern.compile("^\\w+\\(\\.\\.\\) failed with error\\(-\\d+\\): ");
 
     private final StoreAddress address;
     private final Duration timeout;
@@ -253,7 +256,7 @@ public final class EtcdStore implements Store {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new StoreUnavailableException(unreachable(what, "no answer"), e);
+            throw new StoreUnavailableException(unreachable(what, "no answer within " + seconds(timeout)), e);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
@@ -268,7 +271,7 @@ public final class EtcdStore implements Store {
     }
 
     private String unreachable(String what, String reason) {
-        return "cannot reach etcd at " + endpoints() + " within " + seconds(timeout) + " (" + what + "): " + reason;
+        return "cannot reach etcd at " + endpoints() + " (" + what + "): " + reason;
     }
 
     private String endpoints() {
@@ -305,7 +308,11 @@ public final class EtcdStore implements Store {
                 message = c.getMessage();
             }
         }
-        return message != null ? message.lines().findFirst().orElse(message) : t.getClass().getSimpleName();
+        if (message == null) {
+            return t.getClass().getSimpleName();
+        }
+        String line = message.lines().findFirst().orElse(message);
+        return NATIVE_PREFIX.matcher(line).replaceFirst("");
     }
 
     /** The first key after every key that starts with {@code prefix}, etcd's range end for a prefix. */

@@ -101,10 +101,14 @@ public final class EtcdFixture implements BeforeAllCallback, AfterAllCallback, A
                 "--log-outputs", "stderr",
                 "--log-level", "warn");
         Path log = dataDir.resolve("etcd.log");
-        process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
+        try {
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run etcd (Debian package etcd-server, which bin/test installs): " + e.getMessage(), e);
+        }
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
         while (System.currentTimeMillis() < deadline) {
             if (!process.isAlive()) {

@@ -1,0 +1,169 @@
+package io.swarmnet.agent.daemon;
+
+import io.swarmnet.agent.cli.AddressLiterals;
+import io.swarmnet.agent.cli.LogLevels;
+import io.swarmnet.agent.cli.UserException;
+import io.swarmnet.control.store.StoreAddress;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code swarmnet agent}: runs the node agent daemon until SIGTERM or SIGINT. */
+@Command(
+        name = "agent",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = "Run the node agent: registers this host as a node of the cluster whose managers"
+                + " run the etcd given by --store, and serves /metrics and /healthz on --metrics-addr.")
+public final class AgentCommand implements Callable<Integer> {
+    static final int MIN_DATA_PATH_PORT = 1024;
+    static final int MAX_DATA_PATH_PORT = 49151;
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,252})?");
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--hostname", paramLabel = "NAME",
+            description = "The node's name (default: the host's name).")
+    private String hostname;
+
+    @Option(names = "--advertise-addr", paramLabel = "IP", required = true,
+            description = "The IP address other nodes reach this one at; also the VXLAN underlay address.")
+    private String advertiseAddr;
+
+    @Option(names = "--data-path-port", paramLabel = "PORT", defaultValue = "4789",
+            description = "UDP port of the VXLAN data path, 1024-49151 (default: ${DEFAULT-VALUE}).")
+    private int dataPathPort;
+
+    @Option(names = "--store", paramLabel = "etcd://HOST:PORT[,HOST:PORT...]",
+            description = "The managers' etcd endpoints. Required until the embedded single-host store (issue #3).")
+    private String store;
+
+    @Option(names = "--metrics-addr", paramLabel = "IP:PORT", defaultValue = "127.0.0.1:9323",
+            description = "Where to serve /metrics and /healthz (default: ${DEFAULT-VALUE}).")
+    private String metricsAddr;
+
+    @Option(names = "--data-root", paramLabel = "DIR", defaultValue = "/var/lib/swarmnet",
+            description = "Where the node keeps its state, such as its id (default: ${DEFAULT-VALUE}).")
+    private Path dataRoot;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "trace, debug, info, warn or error (default: ${DEFAULT-VALUE}).")
+    private String logLevel;
+
+    @Option(names = "--node-ttl", paramLabel = "SECONDS", defaultValue = "10",
+            description = "How long the node stays ready after its agent stops answering, 2-3600 (default: ${DEFAULT-VALUE}).")
+    private int nodeTtlSeconds;
+
+    @Option(names = "--store-timeout", paramLabel = "SECONDS", defaultValue = "5",
+            description = "Bound on connecting to the store and on each request, 1-300 (default: ${DEFAULT-VALUE}).")
+    private int storeTimeoutSeconds;
+
+    @Override
+    public Integer call() {
+        AgentConfig config = config();
+        Agent agent = Agent.start(config);
+        // The JVM turns SIGTERM and SIGINT into running shutdown hooks; this one stops the
+        // agent cleanly and then ends the JVM with 0, as dockerd exits after a clean stop,
+        // rather than the 143 the JVM would report.
+        Thread hook = new Thread(() -> {
+            agent.stop();
+            System.err.flush();
+            Runtime.getRuntime().halt(0);
+        }, "swarmnet-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            agent.awaitStopped();
+        } catch (InterruptedException e) {
+            // Stopping the thread that runs the command (in-process use, tests) stops the agent.
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // The JVM is shutting down; the hook is stopping the agent.
+            }
+            // Cleanup must not trip over the interrupt that asked for it.
+            boolean interrupted = Thread.interrupted();
+            agent.stop();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return 0;
+    }
+
+    /** Validates every flag before anything starts, so a bad one costs nothing to undo. */
+    AgentConfig config() {
+        if (store == null) {
+            throw new UserException("--store etcd://HOST:PORT[,HOST:PORT...] is required: "
+                    + "the embedded single-host store comes with issue #3");
+        }
+        StoreAddress storeAddress = parse("--store", store, StoreAddress::parse);
+        InetAddress advertise = parse("--advertise-addr", advertiseAddr, AddressLiterals::parseIp);
+        if (advertise.isAnyLocalAddress() || advertise.isMulticastAddress()) {
+            throw usage("--advertise-addr " + advertiseAddr + " is not an address other nodes can reach");
+        }
+        if (dataPathPort < MIN_DATA_PATH_PORT || dataPathPort > MAX_DATA_PATH_PORT) {
+            throw usage("--data-path-port " + dataPathPort + " is out of range: it must be "
+                    + MIN_DATA_PATH_PORT + "-" + MAX_DATA_PATH_PORT);
+        }
+        InetSocketAddress metrics = parse("--metrics-addr", metricsAddr, AddressLiterals::parseIpPort);
+        String name = hostname != null ? hostname : osHostname();
+        if (!HOSTNAME.matcher(name).matches()) {
+            throw usage("--hostname '" + name + "' is not a valid host name");
+        }
+        if (nodeTtlSeconds < 2 || nodeTtlSeconds > 3600) {
+            throw usage("--node-ttl " + nodeTtlSeconds + " is out of range: it must be 2-3600 seconds");
+        }
+        if (storeTimeoutSeconds < 1 || storeTimeoutSeconds > 300) {
+            throw usage("--store-timeout " + storeTimeoutSeconds + " is out of range: it must be 1-300 seconds");
+        }
+        parse("--log-level", logLevel, level -> {
+            LogLevels.apply(level);
+            return level;
+        });
+        return new AgentConfig(name, advertise, dataPathPort, storeAddress, metrics, dataRoot,
+                Duration.ofSeconds(nodeTtlSeconds), Duration.ofSeconds(storeTimeoutSeconds));
+    }
+
+    private interface Parser<T> {
+        T parse(String text);
+    }
+
+    private <T> T parse(String flag, String text, Parser<T> parser) {
+        try {
+            return parser.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw usage("invalid " + flag + ": " + e.getMessage());
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** The kernel's host name, read without a DNS lookup (InetAddress.getLocalHost may do one). */
+    private static String osHostname() {
+        try {
+            String name = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).strip();
+            if (!name.isEmpty()) {
+                return name;
+            }
+        } catch (IOException e) {
+            // Not Linux, or no /proc: fall through to the environment.
+        }
+        String env = System.getenv("HOSTNAME");
+        return env != null && !env.isBlank() ? env.strip() : "localhost";
+    }
+}

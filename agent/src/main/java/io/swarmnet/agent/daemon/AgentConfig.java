@@ -1,0 +1,23 @@
+package io.swarmnet.agent.daemon;
+
+import io.swarmnet.control.store.StoreAddress;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The agent's validated settings, one per {@code swarmnet agent} flag.
+ *
+ * @param hostname      the node's name in the registry
+ * @param advertiseAddr the address other nodes reach this one at (and the VXLAN underlay address)
+ * @param dataPathPort  the UDP port of the VXLAN data path
+ * @param store         the managers' etcd endpoints
+ * @param metricsAddr   where /metrics and /healthz are served
+ * @param dataRoot      where the node keeps its state, e.g. its id
+ * @param nodeTtl       how long the node stays ready after its agent stops answering
+ * @param storeTimeout  the bound on connecting to the store and on every request
+ */
+public record AgentConfig(String hostname, InetAddress advertiseAddr, int dataPathPort, StoreAddress store,
+                          InetSocketAddress metricsAddr, Path dataRoot, Duration nodeTtl, Duration storeTimeout) {
+}

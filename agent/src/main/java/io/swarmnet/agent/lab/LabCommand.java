@@ -1,0 +1,191 @@
+package io.swarmnet.agent.lab;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code swarmnet lab}: builds, inspects and removes a cluster made of network namespaces on this machine. */
+@Command(
+        name = "lab",
+        mixinStandardHelpOptions = true,
+        description = "A cluster on this machine made of network namespaces: an underlay switch, "
+                + "managers running etcd and an agent, workers running an agent, a client and an internet.",
+        subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Exec.class})
+public final class LabCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "missing subcommand: up, down, status or exec");
+    }
+
+    /** The {@code --name} option every lab command takes, validated as it is parsed. */
+    static final class NameOption {
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec mixee;
+
+        String name = LabSpec.DEFAULT_NAME;
+
+        @Option(names = "--name", paramLabel = "LAB", defaultValue = LabSpec.DEFAULT_NAME,
+                description = "Lab name: 1 to 12 lowercase letters and digits (default: ${DEFAULT-VALUE}).")
+        void name(String value) {
+            try {
+                name = LabSpec.validateName(value);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(mixee.commandLine(), e.getMessage());
+            }
+        }
+    }
+
+    /** {@code lab up}. */
+    @Command(name = "up", mixinStandardHelpOptions = true,
+            description = "Builds a lab and returns when etcd and every agent are healthy.")
+    static final class Up implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        NameOption lab;
+        @Option(names = "--managers", paramLabel = "N", defaultValue = "1",
+                description = "Managers, each an etcd member and an agent, 1 to " + LabSpec.MAX_MANAGERS
+                        + " (default: ${DEFAULT-VALUE}).")
+        int managers;
+        @Option(names = "--workers", paramLabel = "N", defaultValue = "2",
+                description = "Workers, each an agent, 0 to " + LabSpec.MAX_WORKERS + " (default: ${DEFAULT-VALUE}).")
+        int workers;
+        @Option(names = "--underlay-mtu", paramLabel = "BYTES", defaultValue = "1500",
+                description = "MTU of the underlay links and bridge (default: ${DEFAULT-VALUE}).")
+        int underlayMtu;
+        @Option(names = "--etcd", paramLabel = "PATH", description = "The etcd binary (default: etcd on the PATH).")
+        Path etcd;
+        @Option(names = "--no-agents", description = "Build the namespaces and etcd only.")
+        boolean noAgents;
+
+        @Override
+        public Integer call() {
+            LabSpec s = labSpec(spec, LabSpec.builder().name(lab.name).managers(managers).workers(workers)
+                    .underlayMtu(underlayMtu).etcdBinary(etcd).agents(!noAgents));
+            Lab l = Lab.up(s);
+            PrintWriter out = spec.commandLine().getOut();
+            LabPrinter.text(l.status(), out);
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code lab down}. */
+    @Command(name = "down", mixinStandardHelpOptions = true,
+            description = "Removes a lab: its processes, namespaces, /etc/netns entries and state; "
+                    + "also a lab whose 'lab up' crashed.")
+    static final class Down implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        NameOption lab;
+
+        @Override
+        public Integer call() {
+            DownReport r = Lab.down(lab.name);
+            PrintWriter out = spec.commandLine().getOut();
+            if (!r.existed()) {
+                out.println("no lab named '" + lab.name + "'; nothing to remove");
+            } else if (!r.clean()) {
+                throw new LabException("lab '" + lab.name + "' was only partly removed: " + String.join("; ", r.problems()));
+            } else {
+                out.println("lab '" + lab.name + "' removed: " + r.namespaces().size() + " namespaces, "
+                        + r.processesStopped() + " processes stopped");
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** How {@code lab status} prints. */
+    enum Format { text, json }
+
+    /** {@code lab status}. */
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Shows hosts and addresses, etcd members, leader and health, agents and their health.")
+    static final class Status implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        NameOption lab;
+        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+                description = "text or json (default: ${DEFAULT-VALUE}).")
+        Format format;
+
+        @Override
+        public Integer call() {
+            Preflight.requireRoot();
+            LabStatus s = Lab.open(lab.name).status();
+            PrintWriter out = spec.commandLine().getOut();
+            if (format == Format.json) {
+                LabPrinter.json(s, out);
+            } else {
+                LabPrinter.text(s, out);
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code lab exec}. */
+    @Command(name = "exec", mixinStandardHelpOptions = true, modelTransformer = Exec.StopAtHost.class,
+            description = "Runs a command on a lab host with this terminal, and exits with its exit code. "
+                    + "Options go before HOST; everything after HOST (or after '--') is the command.")
+    static final class Exec implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        /** Makes every argument after HOST part of the command, so {@code ping -c1} needs no {@code --}. */
+        static final class StopAtHost implements CommandLine.IModelTransformer {
+            @Override
+            public CommandSpec transform(CommandSpec spec) {
+                spec.parser().stopAtPositional(true);
+                return spec;
+            }
+        }
+
+        @Mixin
+        NameOption lab;
+        @Parameters(index = "0", paramLabel = "HOST", description = "m1.., w1.., client, internet or fabric.")
+        String host;
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD", description = "The command and its arguments.")
+        List<String> command;
+
+        @Override
+        public Integer call() {
+            // Parsing stops at HOST, so a '--' the user put after it is still here.
+            List<String> argv = !command.isEmpty() && command.get(0).equals("--") ? command.subList(1, command.size()) : command;
+            if (argv.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "missing the command to run on " + host);
+            }
+            Preflight.requireRoot();
+            return Lab.open(lab.name).execInteractive(host, argv);
+        }
+    }
+
+    /** Builds a spec from options; a value out of range is a usage error (exit 2) naming the option. */
+    static LabSpec labSpec(CommandSpec spec, LabSpec.Builder b) {
+        PrintWriter err = spec.commandLine().getErr();
+        b.progress(line -> {
+            err.println("swarmnet: " + line);
+            err.flush();
+        });
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+}

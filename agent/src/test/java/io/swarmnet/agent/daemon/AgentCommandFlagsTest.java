@@ -1,0 +1,133 @@
+package io.swarmnet.agent.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.swarmnet.agent.Main;
+import io.swarmnet.control.testing.EtcdFixture;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** Each bad flag gets one line on stderr and a non-zero exit before anything starts. */
+@Timeout(30)
+class AgentCommandFlagsTest {
+    @TempDir
+    Path tmp;
+
+    private record Result(int exit, List<String> lines) {
+    }
+
+    private Result run(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        List<String> all = new ArrayList<>(List.of("agent"));
+        all.addAll(List.of(args));
+        int exit = cl.execute(all.toArray(String[]::new));
+        return new Result(exit, err.toString().lines().toList());
+    }
+
+    /** Valid flags with a store nobody listens on, for tests that change one flag. */
+    private List<String> valid() throws IOException {
+        return new ArrayList<>(List.of("--advertise-addr", "127.0.0.1",
+                "--store", "etcd://127.0.0.1:" + EtcdFixture.freePort(),
+                "--metrics-addr", "127.0.0.1:" + EtcdFixture.freePort(),
+                "--data-root", tmp.resolve("root").toString(),
+                "--store-timeout", "2"));
+    }
+
+    private Result runWith(String flag, String value) throws IOException {
+        List<String> args = valid();
+        int at = args.indexOf(flag);
+        if (at >= 0) {
+            args.set(at + 1, value);
+        } else {
+            args.addAll(List.of(flag, value));
+        }
+        return run(args.toArray(String[]::new));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "--advertise-addr | not-an-ip      | invalid --advertise-addr: 'not-an-ip' is not an IP address",
+        "--advertise-addr | 192.0.2.300    | invalid --advertise-addr: '192.0.2.300' is not an IP address",
+        "--advertise-addr | 0.0.0.0        | --advertise-addr 0.0.0.0 is not an address other nodes can reach",
+        "--data-path-port | 80             | --data-path-port 80 is out of range: it must be 1024-49151",
+        "--data-path-port | 49152          | --data-path-port 49152 is out of range: it must be 1024-49151",
+        "--store          | http://a:2379  | invalid --store: unsupported store 'http://': only etcd://host:port[,host:port...] is supported",
+        "--store          | etcd://a:x     | invalid --store: endpoint 'a:x' has no valid port (1-65535)",
+        "--metrics-addr   | localhost:9323 | invalid --metrics-addr: 'localhost' is not an IP address",
+        "--metrics-addr   | 127.0.0.1      | invalid --metrics-addr: '127.0.0.1' is not IP:PORT",
+        "--hostname       | bad/name       | --hostname 'bad/name' is not a valid host name",
+        "--node-ttl       | 1              | --node-ttl 1 is out of range: it must be 2-3600 seconds",
+        "--log-level      | loud           | invalid --log-level: 'loud' is not a log level (trace, debug, info, warn, error)",
+    })
+    void badFlagValueIsAUsageErrorInOneLine(String flag, String value, String message) throws IOException {
+        Result r = runWith(flag, value);
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.lines()).containsExactly("swarmnet: " + message + ". See 'swarmnet agent --help'.");
+        assertThat(tmp.resolve("root")).doesNotExist();
+    }
+
+    @Test
+    void nonNumericPortIsAUsageError() throws IOException {
+        Result r = runWith("--data-path-port", "vxlan");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.lines()).singleElement().asString().startsWith("swarmnet: Invalid value for option '--data-path-port'");
+    }
+
+    @Test
+    void missingAdvertiseAddrIsAUsageError() {
+        Result r = run("--store", "etcd://127.0.0.1:2379");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.lines()).singleElement().asString().startsWith("swarmnet: Missing required option: '--advertise-addr=IP'");
+    }
+
+    @Test
+    void missingStoreSaysTheEmbeddedStoreIsNotThereYet() {
+        Result r = run("--advertise-addr", "127.0.0.1");
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.lines()).containsExactly("swarmnet: error: --store etcd://HOST:PORT[,HOST:PORT...] is required: "
+                + "the embedded single-host store comes with issue #3");
+    }
+
+    @Test
+    void unusableDataRootFailsInOneLine() throws IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+
+        Result r = runWith("--data-root", file.resolve("sub").toString());
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.lines()).singleElement().asString()
+                .startsWith("swarmnet: error: cannot keep the node id under --data-root " + file.resolve("sub") + ": ");
+    }
+
+    @Test
+    void unreachableStoreFailsInOneLineNamingTheEndpoint() throws IOException {
+        List<String> args = valid();
+        String store = args.get(args.indexOf("--store") + 1);
+
+        long start = System.nanoTime();
+        Result r = run(args.toArray(String[]::new));
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.lines()).singleElement().asString()
+                .startsWith("swarmnet: error: cannot reach etcd at " + store.substring("etcd://".length()) + " (list members): ");
+        assertThat(System.nanoTime() - start).isLessThan(4_000_000_000L);
+    }
+}

@@ -1,0 +1,86 @@
+package io.swarmnet.benchmarks.lab;
+
+import io.swarmnet.agent.Main;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A lab built and removed through the same {@code swarmnet lab} commands a user runs, so
+ * a benchmark measures exactly the topology people explore. Host addresses follow the
+ * address plan in DESIGN.md.
+ */
+public final class CliLab implements LabHosts, AutoCloseable {
+    private final String name;
+
+    private CliLab(String name) {
+        this.name = name;
+    }
+
+    /** Brings a lab up with one manager and {@code workers} workers; fails if it cannot. */
+    public static CliLab up(String name, int workers, int underlayMtu) {
+        int rc = Main.commandLine().execute("lab", "up", "--name", name, "--managers", "1",
+                "--workers", Integer.toString(workers), "--underlay-mtu", Integer.toString(underlayMtu));
+        if (rc != 0) {
+            throw new IllegalStateException("lab up --name " + name + " failed (exit " + rc + ")");
+        }
+        return new CliLab(name);
+    }
+
+    @Override
+    public void close() {
+        Main.commandLine().execute("lab", "down", "--name", name);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String namespace(String host) {
+        return name + "-" + host;
+    }
+
+    @Override
+    public String address(String host) {
+        if (host.equals("client")) {
+            return "192.0.2.100";
+        }
+        if (host.equals("internet")) {
+            return "198.51.100.1";
+        }
+        if (host.matches("[mw][1-9][0-9]?")) {
+            int index = Integer.parseInt(host.substring(1));
+            return "192.0.2." + ((host.charAt(0) == 'm' ? 10 : 20) + index);
+        }
+        throw new IllegalArgumentException("no such lab host: " + host);
+    }
+
+    @Override
+    public String run(Duration timeout, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).start();
+        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", cmd) + ": timed out after " + timeout.toSeconds() + " s");
+        }
+        String stdout = new String(out.get(), StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + ": exit " + p.exitValue() + ": "
+                    + new String(err.get(), StandardCharsets.UTF_8).trim());
+        }
+        return stdout;
+    }
+
+    private static byte[] readAll(java.io.InputStream in) {
+        try {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+}

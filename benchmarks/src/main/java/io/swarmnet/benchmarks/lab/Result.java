@@ -1,0 +1,68 @@
+package io.swarmnet.benchmarks.lab;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every sample of one run of a scenario, and the summary rows derived from them. */
+public final class Result {
+    final Scenario scenario;
+    final int repetitions;
+    final int seconds;
+    final Instant started;
+    /** variant name -> metric name -> samples, in variant order. */
+    final Map<String, Map<String, List<Double>>> samples = new LinkedHashMap<>();
+    /** variant name -> why it did not run. */
+    final Map<String, String> skipped = new LinkedHashMap<>();
+
+    Result(Scenario scenario, int repetitions, int seconds, Instant started) {
+        this.scenario = scenario;
+        this.repetitions = repetitions;
+        this.seconds = seconds;
+        this.started = started;
+    }
+
+    void add(String variant, Map<String, Double> measured) {
+        Map<String, List<Double>> byMetric = samples.computeIfAbsent(variant, v -> new LinkedHashMap<>());
+        for (Metric m : scenario.metrics()) {
+            Double value = measured.get(m.name());
+            if (value == null) {
+                throw new IllegalStateException(variant + " did not report " + m.name());
+            }
+            byMetric.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(value);
+        }
+    }
+
+    public Stats stats(String variant, String metric) {
+        Map<String, List<Double>> byMetric = samples.get(variant);
+        return byMetric == null ? null : Stats.of(byMetric.get(metric));
+    }
+
+    /** swarmnet's median over the anchor's, or null when either side has no samples. */
+    public Double ratio(String metric) {
+        Stats subject = null;
+        Stats anchor = null;
+        for (Variant v : scenario.variants()) {
+            Stats s = stats(v.name(), metric);
+            if (v.anchor()) {
+                anchor = s;
+            } else {
+                subject = s;
+            }
+        }
+        if (subject == null || anchor == null || anchor.median() == 0) {
+            return null;
+        }
+        return subject.median() / anchor.median();
+    }
+
+    public Scenario scenario() {
+        return scenario;
+    }
+
+    public Map<String, String> skipped() {
+        return skipped;
+    }
+}

@@ -1,0 +1,49 @@
+package io.swarmnet.benchmarks.lab;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a scenario's variants alternately on one lab: repetition i starts with variant
+ * i mod n, so slow drift of a shared machine (thermal, other tenants) falls on both
+ * sides instead of on whichever ran last.
+ */
+public final class Runner {
+    private final PrintStream log;
+
+    public Runner(PrintStream log) {
+        this.log = log;
+    }
+
+    public Result run(Scenario scenario, LabHosts lab, int repetitions, int seconds) throws Exception {
+        if (repetitions < 1 || seconds < 1) {
+            throw new IllegalArgumentException("repetitions and seconds must be at least 1");
+        }
+        Result result = new Result(scenario, repetitions, seconds, Instant.now());
+        List<Variant> runnable = new ArrayList<>();
+        for (Variant v : scenario.variants()) {
+            if (v.unavailableReason() == null) {
+                runnable.add(v);
+            } else {
+                result.skipped.put(v.name(), v.unavailableReason());
+                log.printf("%s: skipped (%s)%n", v.name(), v.unavailableReason());
+            }
+        }
+        for (int rep = 0; rep < repetitions; rep++) {
+            for (int k = 0; k < runnable.size(); k++) {
+                Variant v = runnable.get((rep + k) % runnable.size());
+                try {
+                    v.setUp(lab);
+                    var measured = v.measure(lab, seconds);
+                    result.add(v.name(), measured);
+                    log.printf("rep %d/%d %-14s %s%n", rep + 1, repetitions, v.name(), measured);
+                } finally {
+                    v.tearDown(lab);
+                }
+            }
+        }
+        return result;
+    }
+}

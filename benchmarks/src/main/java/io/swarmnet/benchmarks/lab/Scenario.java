@@ -1,0 +1,18 @@
+package io.swarmnet.benchmarks.lab;
+
+import java.util.List;
+
+/** A lab macro-benchmark: a topology need, the figures it measures and the variants compared. */
+public interface Scenario {
+    String name();
+
+    String description();
+
+    /** Worker hosts the scenario needs in the lab (managers: one). */
+    int workers();
+
+    List<Metric> metrics();
+
+    /** The variants, anchor first; the runner alternates them within each repetition. */
+    List<Variant> variants();
+}

@@ -1,0 +1,54 @@
+package io.swarmnet.benchmarks.lab.overlay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.swarmnet.benchmarks.lab.LabHosts;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** Runs one iperf3 TCP test between two namespaces and reads the receiver's throughput. */
+final class Iperf3 {
+    private Iperf3() {
+    }
+
+    /** Receiver-side throughput in Gbit/s of a {@code seconds}-long test from {@code clientNs} to {@code serverIp}. */
+    static double tcpGbits(LabHosts lab, String serverNs, String clientNs, String serverIp, int seconds)
+            throws Exception {
+        Process server = new ProcessBuilder("ip", "netns", "exec", serverNs, "iperf3", "-s", "-1", "-B", serverIp)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Duration timeout = Duration.ofSeconds(seconds + 20L);
+            String json = null;
+            IOException last = null;
+            // The server needs a moment to listen; retry a refused connect rather than sleep blindly.
+            for (int attempt = 0; attempt < 20 && json == null; attempt++) {
+                try {
+                    json = lab.exec(clientNs, timeout, "iperf3", "-c", serverIp, "-t", Integer.toString(seconds), "-J");
+                } catch (IOException e) {
+                    last = e;
+                    Thread.sleep(100);
+                }
+            }
+            if (json == null) {
+                throw new IOException("iperf3 to " + serverIp + " never connected", last);
+            }
+            return parseReceivedGbits(json);
+        } finally {
+            server.destroy();
+            if (!server.waitFor(5, TimeUnit.SECONDS)) {
+                server.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    static double parseReceivedGbits(String json) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(json);
+        JsonNode bps = root.path("end").path("sum_received").path("bits_per_second");
+        if (!bps.isNumber()) {
+            throw new IOException("iperf3 gave no end.sum_received.bits_per_second: "
+                    + root.path("error").asText("unexpected output"));
+        }
+        return bps.asDouble() / 1e9;
+    }
+}

@@ -1,0 +1,42 @@
+package io.swarmnet.benchmarks.lab.overlay;
+
+import io.swarmnet.benchmarks.lab.Metric;
+import io.swarmnet.benchmarks.lab.Scenario;
+import io.swarmnet.benchmarks.lab.Variant;
+import java.util.List;
+
+/**
+ * Task-to-task TCP throughput across two lab hosts over an overlay: iperf3 from a task
+ * namespace on w1 to one on w2, through the Linux kernel's vxlan (the anchor, what
+ * Docker's overlay uses) and through swarmnet's VTEP.
+ */
+public final class OverlayTcpScenario implements Scenario {
+    public static final String NAME = "overlay-tcp";
+    static final Metric THROUGHPUT = new Metric("throughput", "Gbit/s", true);
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "iperf3 TCP, task on w1 -> task on w2, over a VXLAN overlay (VNI " + KernelVxlanVariant.VNI
+                + ", UDP 4789) on the lab underlay.";
+    }
+
+    @Override
+    public int workers() {
+        return 2;
+    }
+
+    @Override
+    public List<Metric> metrics() {
+        return List.of(THROUGHPUT);
+    }
+
+    @Override
+    public List<Variant> variants() {
+        return List.of(new KernelVxlanVariant(), new SwarmnetOverlayVariant());
+    }
+}

@@ -1,0 +1,22 @@
+package io.swarmnet.benchmarks.lab.overlay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+class Iperf3Test {
+    @Test
+    void readsReceiverThroughputInGbits() throws IOException {
+        String json = "{\"end\":{\"sum_sent\":{\"bits_per_second\":9.9e9},"
+                + "\"sum_received\":{\"bits_per_second\":1.25e10}}}";
+        assertThat(Iperf3.parseReceivedGbits(json)).isEqualTo(12.5);
+    }
+
+    @Test
+    void reportsIperfErrorInsteadOfAZero() {
+        assertThatThrownBy(() -> Iperf3.parseReceivedGbits("{\"error\":\"unable to connect to server\"}"))
+                .isInstanceOf(IOException.class).hasMessageContaining("unable to connect to server");
+    }
+}

@@ -1,0 +1,2 @@
+/** Node identity and the node registry: persistent records plus leased liveness keys. */
+package io.swarmnet.control.node;

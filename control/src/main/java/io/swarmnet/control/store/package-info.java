@@ -1,0 +1,2 @@
+/** The revisioned key-value store holding the cluster state, and its etcd implementation. */
+package io.swarmnet.control.store;
