@@ -76,6 +76,13 @@ public record DesiredTables(long revision, String nodeId,
                 && dns.equals(other.dns);
     }
 
+    /** Whether every table is the very instance {@code other} holds, as after {@link #sharing} with no change. */
+    public boolean sameInstancesAs(DesiredTables other) {
+        return networks == other.networks && fdb == other.fdb && arp == other.arp
+                && localEndpoints == other.localEndpoints && services == other.services
+                && publishedPorts == other.publishedPorts && dns == other.dns;
+    }
+
     /**
      * These tables, with every table that equals {@code previous}'s replaced by that very
      * instance, so a consumer can skip an unchanged table with one {@code ==}.

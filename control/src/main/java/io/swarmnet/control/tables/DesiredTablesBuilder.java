@@ -44,6 +44,8 @@ final class DesiredTablesBuilder {
     private final Map<IpKey, VirtualService> services = new HashMap<>();
     private final Map<PortKey, PortMapping> ports = new HashMap<>();
     private final Map<DnsKey, TreeSet<Integer>> dns = new HashMap<>();
+    /** Underlay addresses by node id, parsed once per build. */
+    private final Map<String, Integer> vteps = new HashMap<>();
 
     DesiredTablesBuilder(ClusterView view, String nodeId, Set<String> attachedNetworkIds) {
         this.view = view;
@@ -61,10 +63,11 @@ final class DesiredTablesBuilder {
         for (Service service : sorted) {
             addService(service);
         }
-        Map<DnsKey, DnsRecord> records = new HashMap<>();
+        Map<DnsKey, DnsRecord> records = new HashMap<>(dns.size() * 4 / 3 + 1);
         dns.forEach((k, v) -> records.put(k, new DnsRecord(List.copyOf(v))));
-        return new DesiredTables(view.revision(), nodeId, Table.of(networks), Table.of(fdb), Table.of(arp),
-                Table.of(localEndpoints), Table.of(services), Table.of(ports), Table.of(records));
+        // The builder is dropped after this, so the tables may own its maps.
+        return new DesiredTables(view.revision(), nodeId, Table.owning(networks), Table.owning(fdb), Table.owning(arp),
+                Table.owning(localEndpoints), Table.owning(services), Table.owning(ports), Table.owning(records));
     }
 
     private void collectNetworks() {
@@ -92,8 +95,10 @@ final class DesiredTablesBuilder {
     }
 
     private int vtep(Task task) {
-        Node node = view.nodes().get(task.nodeId());
-        return node == null ? 0 : Addresses.parseIpv4(node.advertiseAddr());
+        return vteps.computeIfAbsent(task.nodeId(), id -> {
+            Node node = view.nodes().get(id);
+            return node == null ? 0 : Addresses.parseIpv4(node.advertiseAddr());
+        });
     }
 
     private void addTask(Task task) {

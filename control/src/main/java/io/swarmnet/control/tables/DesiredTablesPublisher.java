@@ -81,10 +81,12 @@ public final class DesiredTablesPublisher implements ClusterViewListener {
         DesiredTables next = DesiredTables.build(view, nodeId, attached);
         lastBuildNanos = System.nanoTime() - start;
         rebuilds++;
-        if (next.sameTables(previous)) {
+        // Sharing first makes "nothing changed" an identity check, so each table is
+        // compared in full at most once.
+        next = next.sharing(previous);
+        if (next.sameInstancesAs(previous)) {
             return;
         }
-        next = next.sharing(previous);
         current = next;
         for (DesiredTablesListener listener : listeners) {
             try {

@@ -34,6 +34,14 @@ public final class Table<K, V> {
         return entries.isEmpty() ? empty() : new Table<>(Collections.unmodifiableMap(new HashMap<>(entries)));
     }
 
+    /**
+     * A table over {@code entries} itself, without a copy, for a builder that hands its map
+     * over. WARNING: the caller must never touch the map again; the table would change.
+     */
+    static <K, V> Table<K, V> owning(Map<K, V> entries) {
+        return entries.isEmpty() ? empty() : new Table<>(Collections.unmodifiableMap(entries));
+    }
+
     /** The entries; unmodifiable. */
     public Map<K, V> entries() {
         return entries;

@@ -11,11 +11,14 @@ import io.swarmnet.control.view.ClusterView;
 import io.swarmnet.control.view.ClusterViewListener;
 import io.swarmnet.control.view.ViewUpdate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +49,8 @@ public final class ClusterWatcher implements AutoCloseable {
     private final ScheduledThreadPoolExecutor executor;
     private final WatcherMetrics metrics = new WatcherMetrics();
     private final Object published = new Object();
+    private final ConcurrentLinkedQueue<Batch> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private volatile ClusterView view = ClusterView.EMPTY;
     private volatile boolean started;
     private volatile boolean closed;
@@ -63,6 +68,16 @@ public final class ClusterWatcher implements AutoCloseable {
             return t;
         });
         executor.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * A one-off view of the store as of now, without watching: for commands that read the
+     * cluster state once. Records that do not decode are logged and left out.
+     *
+     * @throws StoreException when no manager answers
+     */
+    public static ClusterView listOnce(Store store) {
+        return ViewApplier.relist(ClusterView.EMPTY, store.list(Keys.ROOT)).view();
     }
 
     /**
@@ -186,8 +201,16 @@ public final class ClusterWatcher implements AutoCloseable {
         }
     }
 
-    private void apply(int gen, List<WatchEvent> events) {
-        if (gen != generation || closed) {
+    /** Applies every batch that arrived so far, in order, as one update. */
+    private void drain() {
+        drainScheduled.set(false);
+        List<WatchEvent> events = new ArrayList<>();
+        for (Batch b = pending.poll(); b != null; b = pending.poll()) {
+            if (b.gen() == generation) {
+                events.addAll(b.events());
+            }
+        }
+        if (events.isEmpty() || closed) {
             return;
         }
         ViewApplier.Step step = ViewApplier.apply(view, events);
@@ -268,6 +291,10 @@ public final class ClusterWatcher implements AutoCloseable {
         }
     }
 
+    /** Changes from one store callback, tagged with the watch they came from. */
+    private record Batch(int gen, List<WatchEvent> events) {
+    }
+
     /** Hands the store's callbacks to the watcher thread, tagged with the watch they came from. */
     private final class Listener implements WatchListener {
         private final int gen;
@@ -278,7 +305,11 @@ public final class ClusterWatcher implements AutoCloseable {
 
         @Override
         public void onEvents(List<WatchEvent> events) {
-            submit(() -> apply(gen, events));
+            // Queued in arrival order; one drain task takes whatever has piled up.
+            pending.add(new Batch(gen, events));
+            if (drainScheduled.compareAndSet(false, true)) {
+                submit(ClusterWatcher.this::drain);
+            }
         }
 
         @Override
