@@ -8,6 +8,7 @@ import io.swarmnet.benchmarks.lab.Report;
 import io.swarmnet.benchmarks.lab.Result;
 import io.swarmnet.benchmarks.lab.Runner;
 import io.swarmnet.benchmarks.lab.Scenario;
+import io.swarmnet.benchmarks.lab.control.ControlLatencyScenario;
 import io.swarmnet.benchmarks.lab.overlay.OverlayTcpScenario;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Parameters;
 public final class BenchMain implements Callable<Integer> {
 
     static List<Scenario> scenarios() {
-        return List.of(new OverlayTcpScenario());
+        return List.of(new OverlayTcpScenario(), new ControlLatencyScenario());
     }
 
     @Parameters(arity = "0..1", paramLabel = "SCENARIO", description = "Scenario to run; --list shows them.")
@@ -74,7 +75,7 @@ public final class BenchMain implements Callable<Integer> {
         if (reps < 1 || seconds < 1) {
             throw new UserException("--reps and --seconds must be at least 1");
         }
-        CliLab lab = CliLab.up(labName, s.workers(), underlayMtu);
+        CliLab lab = CliLab.up(labName, s.managers(), s.workers(), underlayMtu);
         try {
             Result result = new Runner(out).run(s, lab, reps, seconds);
             Report report = new Report(result, Environment.describe(List.of("iperf3", "etcd")));

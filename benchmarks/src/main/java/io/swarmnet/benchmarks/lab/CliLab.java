@@ -19,9 +19,9 @@ public final class CliLab implements LabHosts, AutoCloseable {
         this.name = name;
     }
 
-    /** Brings a lab up with one manager and {@code workers} workers; fails if it cannot. */
-    public static CliLab up(String name, int workers, int underlayMtu) {
-        int rc = Main.commandLine().execute("lab", "up", "--name", name, "--managers", "1",
+    /** Brings a lab up with {@code managers} managers and {@code workers} workers; fails if it cannot. */
+    public static CliLab up(String name, int managers, int workers, int underlayMtu) {
+        int rc = Main.commandLine().execute("lab", "up", "--name", name, "--managers", Integer.toString(managers),
                 "--workers", Integer.toString(workers), "--underlay-mtu", Integer.toString(underlayMtu));
         if (rc != 0) {
             throw new IllegalStateException("lab up --name " + name + " failed (exit " + rc + ")");

@@ -8,7 +8,12 @@ public interface Scenario {
 
     String description();
 
-    /** Worker hosts the scenario needs in the lab (managers: one). */
+    /** Manager hosts (etcd members) the scenario needs in the lab. */
+    default int managers() {
+        return 1;
+    }
+
+    /** Worker hosts the scenario needs in the lab. */
     int workers();
 
     List<Metric> metrics();

@@ -530,6 +530,12 @@ public final class EtcdStore implements Store {
                     // Lets an idle watch advance nextRevision, so a reopen after a long quiet
                     // spell does not start below the compaction point.
                     .withProgressNotify(true)
+                    // A member cut off from the quorum ends the stream instead of keeping it
+                    // open and silent, so the watch moves to a member that still gets commits.
+                    .withRequireLeader(true)
+                    // The "created" answer names the serving member (failover metrics) and
+                    // proves the stream is up, which resets the reopen backoff.
+                    .withCreateNotify(true)
                     .build();
             try {
                 watcher = client.getWatchClient().watch(bytes(prefix), option, new io.etcd.jetcd.Watch.Listener() {
@@ -560,6 +566,16 @@ public final class EtcdStore implements Store {
 
         private void deliver(int gen, io.etcd.jetcd.watch.WatchResponse response) {
             if (gen != generation) {
+                return;
+            }
+            if (response.isCreatedNotify()) {
+                retryMillis = WATCH_RETRY_MIN_MS;
+                long memberId = response.getHeader().getMemberId();
+                synchronized (this) {
+                    if (!closed) {
+                        listener.onStreamOpened(memberId);
+                    }
+                }
                 return;
             }
             if (response.isProgressNotify()) {
@@ -618,6 +634,12 @@ public final class EtcdStore implements Store {
             }
             LOG.debug("watch of {} broke at revision {} ({}); reopening in {} ms",
                     prefix, nextRevision, t == null ? "stream ended" : rootMessage(t), retryMillis);
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                listener.onReconnecting(nextRevision, t);
+            }
             try {
                 events.schedule(() -> {
                     if (gen == generation) {

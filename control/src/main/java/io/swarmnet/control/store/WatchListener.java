@@ -20,4 +20,21 @@ public interface WatchListener {
      * and watch again from the listing's revision + 1.
      */
     void onCompacted(long compactRevision);
+
+    /**
+     * The stream broke (member gone, connection lost, member without a leader) and reopens
+     * on its own from {@code nextRevision} after a pause; no change is lost or repeated.
+     * For logs and metrics.
+     *
+     * @param cause why it broke, null when the member ended the stream
+     */
+    default void onReconnecting(long nextRevision, Throwable cause) {
+    }
+
+    /**
+     * A (re)opened stream was accepted by the manager {@code memberId}; a different member
+     * than before means the watch failed over. For logs and metrics.
+     */
+    default void onStreamOpened(long memberId) {
+    }
 }

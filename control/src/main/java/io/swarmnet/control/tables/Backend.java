@@ -1,0 +1,27 @@
+package io.swarmnet.control.tables;
+
+import io.swarmnet.control.model.Addresses;
+
+/**
+ * One task serving a service on one network: where the load balancer sends a flow.
+ *
+ * @param taskId the task
+ * @param nodeId the node it runs on
+ * @param ip     its address on the service's network
+ * @param mac    its MAC on that network
+ * @param vtep   its node's underlay address
+ * @param local  whether it runs on this node
+ * @param state  active takes new flows; draining keeps only the flows it has
+ */
+public record Backend(String taskId, String nodeId, int ip, long mac, int vtep, boolean local, BackendState state) {
+
+    public boolean active() {
+        return state == BackendState.ACTIVE;
+    }
+
+    @Override
+    public String toString() {
+        return Addresses.formatIpv4(ip) + (local ? "(local" : "(via " + Addresses.formatIpv4(vtep))
+                + (state == BackendState.DRAINING ? ", draining)" : ")");
+    }
+}

@@ -1,0 +1,18 @@
+package io.swarmnet.control.tables;
+
+import io.swarmnet.control.model.Addresses;
+
+/**
+ * An IPv4 address on one overlay network: the key of the neighbour (IP to MAC) and
+ * service (VIP to backends) tables.
+ *
+ * @param vni the network's VNI
+ * @param ip  the address
+ */
+public record IpKey(int vni, int ip) {
+
+    @Override
+    public String toString() {
+        return vni + "/" + Addresses.formatIpv4(ip);
+    }
+}

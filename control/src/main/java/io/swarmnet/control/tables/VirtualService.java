@@ -1,0 +1,31 @@
+package io.swarmnet.control.tables;
+
+import io.swarmnet.control.model.Addresses;
+import java.util.List;
+
+/**
+ * A service's virtual IP on one network and the tasks behind it (endpoint mode vip).
+ *
+ * @param serviceId the service
+ * @param name      its name
+ * @param networkId the network
+ * @param vni       the network's VNI
+ * @param vip       the virtual IP
+ * @param backends  running tasks on ready nodes (active) and draining tasks, in task id order
+ */
+public record VirtualService(String serviceId, String name, String networkId, int vni, int vip, List<Backend> backends) {
+
+    public VirtualService {
+        backends = List.copyOf(backends);
+    }
+
+    /** The backends that take new flows. */
+    public List<Backend> activeBackends() {
+        return backends.stream().filter(Backend::active).toList();
+    }
+
+    @Override
+    public String toString() {
+        return name + "@" + vni + "/" + Addresses.formatIpv4(vip) + backends;
+    }
+}
