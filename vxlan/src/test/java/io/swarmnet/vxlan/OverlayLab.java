@@ -110,7 +110,10 @@ public final class OverlayLab implements AutoCloseable {
         host.ip("link", "set", "br0", "up");
     }
 
-    /** Creates a task namespace behind the kernel bridge of {@code host} through a veth. */
+    /**
+     * Creates a task namespace behind the kernel bridge of {@code host} through a veth whose
+     * transmit checksum offload is off (see {@link TxChecksum} for why).
+     */
     public Task attachKernelTask(Namespace host, int ip) throws IOException {
         Namespace ns = track(Namespace.create("t"));
         disableIpv6(ns);
@@ -119,6 +122,7 @@ public final class OverlayLab implements AutoCloseable {
                 "peer", "name", "eth0", "netns", ns.name());
         host.ip("link", "set", hostEnd, "master", "br0");
         host.ip("link", "set", hostEnd, "up");
+        TxChecksum.disable(ns, "eth0");
         Task task = new Task(ns, ip, null);
         configureEth0(task);
         return task;
@@ -132,7 +136,7 @@ public final class OverlayLab implements AutoCloseable {
 
     /** Gives {@code task} a permanent neighbour entry for {@code remote}, as Docker's overlay does. */
     public static void staticNeighbour(Task task, Task remote) throws IOException {
-        task.ns().ip("neigh", "add", Ipv4Address.toString(remote.ip()), "lladdr", MacAddress.toString(remote.mac()),
+        task.ns().ip("neigh", "replace", Ipv4Address.toString(remote.ip()), "lladdr", MacAddress.toString(remote.mac()),
                 "dev", "eth0", "nud", "permanent");
     }
 

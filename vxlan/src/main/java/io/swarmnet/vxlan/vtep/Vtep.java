@@ -18,6 +18,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.swarmnet.packet.Ipv4Address;
 import io.swarmnet.sys.TapDevice;
+import io.swarmnet.vxlan.fdb.NetworkTable;
 import io.swarmnet.vxlan.fdb.OverlayTables;
 import io.swarmnet.vxlan.port.FrameHandler;
 import io.swarmnet.vxlan.port.SwitchPort;
@@ -185,6 +186,7 @@ public final class Vtep implements AutoCloseable {
             throw new IllegalArgumentException("VNI " + vni + " is not a 24-bit value");
         }
         DataPath path = boundDataPath();
+        counters.forVni(vni);
         TapPort port = new TapPort(tap, portIds.incrementAndGet(), vni, frames);
         boolean success = false;
         try {
@@ -216,6 +218,9 @@ public final class Vtep implements AutoCloseable {
     public synchronized boolean publish(OverlayTables tables) {
         if (tables.version() < this.tables.version()) {
             return false;
+        }
+        for (NetworkTable network : tables.networks()) {
+            counters.forVni(network.vni());
         }
         this.tables = tables;
         if (dataPath != null) {

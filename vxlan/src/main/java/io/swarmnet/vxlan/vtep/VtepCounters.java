@@ -11,10 +11,10 @@ import java.util.List;
  * belongs to no network this node serves (datagrams from strangers, for unknown VNIs,
  * without the I flag).
  *
- * <p>The event loop creates a network's counters the first time it counts for that VNI,
- * which only a VNI in the tables or of an attached port can be, so strangers cannot grow
- * this. Readers on other threads see the set of networks through a copy-on-write list
- * republished on each creation, and the values as {@link NetworkCounters} describes.
+ * <p>A network's counters are made when tables naming it are published, or when a port of
+ * it is attached, so strangers cannot grow this and a scrape sees zeros rather than
+ * nothing. The set is a copy-on-write map: lookups (the event loop's, per packet) read an
+ * immutable map through one volatile reference; the rare creation copies it under a lock.
  * Counters outlive a network's removal from the tables, so Prometheus never sees them go
  * backwards while the VTEP lives.
  */
@@ -23,45 +23,48 @@ public final class VtepCounters {
     public static final int NODE = -1;
 
     private final NetworkCounters node = new NetworkCounters(NODE);
-    /** Owned by the event loop. */
-    private final IntObjectHashMap<NetworkCounters> byVni = new IntObjectHashMap<>();
-    private volatile List<NetworkCounters> published = List.of();
+    /** Never changed once published; replaced whole. */
+    private volatile IntObjectHashMap<NetworkCounters> byVni = new IntObjectHashMap<>();
+    private volatile List<NetworkCounters> sorted = List.of();
 
     /** Returns the node-wide counters. */
     public NetworkCounters node() {
         return node;
     }
 
-    /** Returns the counters of network {@code vni}, or {@code null} if nothing was counted for it yet. */
+    /** Returns the counters of network {@code vni}, or {@code null} if it was never served. */
     public NetworkCounters network(int vni) {
-        for (NetworkCounters counters : published) {
-            if (counters.vni() == vni) {
-                return counters;
-            }
-        }
-        return null;
+        return byVni.get(vni);
     }
 
-    /** Returns the counters of every network counted so far, by ascending VNI. */
+    /** Returns the counters of every network served so far, by ascending VNI. */
     public List<NetworkCounters> networks() {
-        return published;
+        return sorted;
     }
 
-    /** Returns the counters of {@code vni}, creating them; event loop only. */
+    /** Returns the counters of {@code vni}, making them if need be. */
     NetworkCounters forVni(int vni) {
+        NetworkCounters counters = byVni.get(vni);
+        return counters != null ? counters : create(vni);
+    }
+
+    private synchronized NetworkCounters create(int vni) {
         NetworkCounters counters = byVni.get(vni);
         if (counters == null) {
             counters = new NetworkCounters(vni);
-            byVni.put(vni, counters);
-            List<NetworkCounters> all = new ArrayList<>(byVni.values());
+            IntObjectHashMap<NetworkCounters> copy = new IntObjectHashMap<>(byVni.size() + 1);
+            copy.putAll(byVni);
+            copy.put(vni, counters);
+            List<NetworkCounters> all = new ArrayList<>(copy.values());
             all.sort(Comparator.comparingInt(NetworkCounters::vni));
-            published = Collections.unmodifiableList(all);
+            sorted = Collections.unmodifiableList(all);
+            byVni = copy;
         }
         return counters;
     }
 
     @Override
     public String toString() {
-        return "VtepCounters(" + node + ", " + published + ")";
+        return "VtepCounters(" + node + ", " + sorted + ")";
     }
 }
