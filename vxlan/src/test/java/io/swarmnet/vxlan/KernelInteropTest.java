@@ -42,7 +42,7 @@ class KernelInteropTest {
         vtep = lab.startVtep(lab.hostA(), OverlayLab.HOST_A, Transport.EPOLL);
         swarmnetTask = lab.attachTask(vtep, lab.hostA(), VNI, IP_A);
         lab.startKernelVtep(lab.hostB(), OverlayLab.HOST_B, VNI);
-        kernelTask = lab.attachKernelTask(lab.hostB(), IP_B);
+        kernelTask = lab.attachKernelTask(lab.hostB(), IP_B, true);
         lab.kernelFdb(lab.hostB(), swarmnetTask, OverlayLab.HOST_A);
         OverlayLab.staticNeighbour(kernelTask, swarmnetTask);
         vtep.publish(OverlayTables.builder(1)

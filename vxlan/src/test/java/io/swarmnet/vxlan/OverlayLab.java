@@ -111,10 +111,11 @@ public final class OverlayLab implements AutoCloseable {
     }
 
     /**
-     * Creates a task namespace behind the kernel bridge of {@code host} through a veth whose
-     * transmit checksum offload is off (see {@link TxChecksum} for why).
+     * Creates a task namespace behind the kernel bridge of {@code host} through a veth, with
+     * transmit checksum offload off if a swarmnet VTEP is to read its traffic (see
+     * {@link TxChecksum} for why).
      */
-    public Task attachKernelTask(Namespace host, int ip) throws IOException {
+    public Task attachKernelTask(Namespace host, int ip, boolean resolveChecksums) throws IOException {
         Namespace ns = track(Namespace.create("t"));
         disableIpv6(ns);
         String hostEnd = "vxv" + (taps++);
@@ -122,7 +123,9 @@ public final class OverlayLab implements AutoCloseable {
                 "peer", "name", "eth0", "netns", ns.name());
         host.ip("link", "set", hostEnd, "master", "br0");
         host.ip("link", "set", hostEnd, "up");
-        TxChecksum.disable(ns, "eth0");
+        if (resolveChecksums) {
+            TxChecksum.disable(ns, "eth0");
+        }
         Task task = new Task(ns, ip, null);
         configureEth0(task);
         return task;

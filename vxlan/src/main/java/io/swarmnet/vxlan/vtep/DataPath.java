@@ -60,6 +60,7 @@ final class DataPath {
     private final Ipv4View ip = new Ipv4View();
     private final VxlanView vxlan = new VxlanView();
     private final TcpSegmenter segmenter = new TcpSegmenter();
+    private final TcpCoalescer coalescer = new TcpCoalescer();
     /** Frames built here for a port: ARP replies, decapsulated frames behind a fresh virtio header. */
     private final ByteBuf portScratch;
 
@@ -88,9 +89,10 @@ final class DataPath {
         ports.remove(port.id());
     }
 
-    /** Releases the scratch buffer; event loop only, after the last packet. */
+    /** Releases the scratch buffers; event loop only, after the last packet. */
     void release() {
         portScratch.release();
+        coalescer.release();
     }
 
     /**
@@ -341,6 +343,10 @@ final class DataPath {
             c.drop(DropReason.PORT_MISMATCH);
             return;
         }
+        if (eth.etherType() == EthernetView.TYPE_IPV4 && coalescer.offer(to, c, buf, frameOffset, frameLength, ip)) {
+            return;
+        }
+        coalescer.flush();
         // A zero virtio header: a plain frame whose checksums the task's kernel checks,
         // so corruption on the underlay is caught end to end, as with Linux's vxlan.
         ByteBuf out = portScratch;
@@ -367,8 +373,13 @@ final class DataPath {
         }
     }
 
-    /** Ends a batch: hands queued datagrams to the kernel. */
+    /** Ends a batch: writes the frame being coalesced and hands queued datagrams to the kernel. */
     void flush() {
+        try {
+            coalescer.flush();
+        } catch (RuntimeException e) {
+            internalError(e);
+        }
         underlay.flush();
     }
 }
