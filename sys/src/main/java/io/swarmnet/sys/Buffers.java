@@ -22,9 +22,10 @@ final class Buffers {
      * JDKs deny by default; then JNR's own JNI lookup of the NIO buffer serves instead.
      */
     static long address(ByteBuf buf, int index) {
-        if (buf.hasMemoryAddress()) {
-            return buf.memoryAddress() + index;
-        }
+        return buf.hasMemoryAddress() ? buf.memoryAddress() + index : nioAddress(buf, index);
+    }
+
+    static long nioAddress(ByteBuf buf, int index) {
         if (!buf.isDirect() || buf.nioBufferCount() != 1) {
             throw new IllegalArgumentException("native IO needs a single direct buffer, got " + buf);
         }

@@ -107,6 +107,9 @@ final class NetlinkSocket implements Closeable {
 
     /** The writer for the next request; build it, then pass it to {@link #execute}. */
     NetlinkMessageWriter writer() {
+        if (closed) {
+            throw new IllegalStateException(name + " socket is closed");
+        }
         return writer;
     }
 

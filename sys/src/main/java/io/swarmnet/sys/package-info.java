@@ -1,2 +1,16 @@
-/** The only native code of swarmnet (JNR-FFI): TAP, netns, rtnetlink, sysctl, nftables; pcap capture. */
+/**
+ * The only native code of swarmnet (JNR-FFI): TAP, netns, rtnetlink, sysctl, nftables; pcap capture.
+ *
+ * <p>Classes are named after the kernel header they mirror: {@link io.swarmnet.sys.IfTun}
+ * ({@code linux/if_tun.h}) opens {@link io.swarmnet.sys.TapDevice}s whose frames may start
+ * with a {@link io.swarmnet.sys.VirtioNetHdr}; {@link io.swarmnet.sys.Netns}
+ * ({@code sched.h}) runs code inside a network namespace; {@link io.swarmnet.sys.Rtnetlink}
+ * ({@code linux/rtnetlink.h}) programs links, addresses and routes;
+ * {@link io.swarmnet.sys.Sysctl} reads and writes {@code /proc/sys}. Every failed call is a
+ * {@link io.swarmnet.sys.NativeIoException} naming the call and its errno.
+ *
+ * <p>Everything that creates a kernel object (a TAP, a socket) does so in the network
+ * namespace of the calling thread: create it inside {@link io.swarmnet.sys.Netns#call} to
+ * put it into a task's namespace, then use it from any thread.
+ */
 package io.swarmnet.sys;

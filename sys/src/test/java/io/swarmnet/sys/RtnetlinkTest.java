@@ -214,6 +214,15 @@ class RtnetlinkTest {
     }
 
     @Test
+    void closedSocketRefusesRequests() throws IOException {
+        Rtnetlink other = Rtnetlink.open(b.netns());
+        other.close();
+        other.close();
+
+        assertThatThrownBy(() -> other.links()).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
     void listsTheLoopbackOfAFreshNamespace() throws IOException {
         Link lo = links().get("lo");
 
