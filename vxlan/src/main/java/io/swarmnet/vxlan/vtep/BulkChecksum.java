@@ -11,8 +11,8 @@ import java.nio.ByteOrder;
  *
  * <p>Gives the same sum as {@link Checksums#sum(ByteBuf, int, int, int)}, which reads four
  * bytes per {@code ByteBuf} call; here the loop runs over the buffer's internal NIO view,
- * so it pays one bounds check and one leak-detector record per call, not per word, and
- * {@code getLong} compiles to a plain load. Sums of two 32-bit halves of each word go
+ * so it pays one leak-detector record per call, not per word, and {@code getLong} in
+ * little-endian order compiles to a plain load. Sums of two 32-bit halves of each word go
  * into a 64-bit accumulator, which cannot overflow below 2^31 words (RFC 1071 §2 (C)).
  * Nothing is allocated: {@code internalNioBuffer} reuses the buffer's own view.
  */
@@ -29,11 +29,14 @@ final class BulkChecksum {
             return Checksums.sum(buf, index, length, initial);
         }
         ByteBuffer nio = buf.internalNioBuffer(index, length);
-        // A view's order is its own; network order makes the sum the one on the wire.
-        nio.order(ByteOrder.BIG_ENDIAN);
+        // RFC 1071 §2 (B): summing byte-swapped words gives the byte-swapped sum, so the
+        // loop reads little-endian, the order of the hosts swarmnet runs on (IFF_VNET_HDR
+        // needs it too), with no swap per word, and swaps once at the end.
+        ByteOrder order = nio.order();
+        nio.order(ByteOrder.LITTLE_ENDIAN);
         int at = nio.position();
         int end = at + length;
-        long sum = initial & 0xFFFF_FFFFL;
+        long sum = 0;
         for (; at <= end - 8; at += 8) {
             long word = nio.getLong(at);
             sum += (word >>> 32) + (word & 0xFFFF_FFFFL);
@@ -47,8 +50,15 @@ final class BulkChecksum {
             at += 2;
         }
         if (at < end) {
-            sum += (nio.get(at) & 0xFF) << 8;
+            // In network order a lone last byte is the high byte of its word; swapped, the low.
+            sum += nio.get(at) & 0xFF;
         }
+        nio.order(order);
+        int swapped = fold(sum);
+        return fold(((swapped & 0xFF) << 8 | swapped >>> 8) + (initial & 0xFFFF_FFFFL));
+    }
+
+    private static int fold(long sum) {
         while ((sum >>> 16) != 0) {
             sum = (sum & 0xFFFF) + (sum >>> 16);
         }
