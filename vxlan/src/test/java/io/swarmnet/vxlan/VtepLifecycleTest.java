@@ -64,6 +64,36 @@ class VtepLifecycleTest {
     }
 
     @Test
+    void survivesATaskNamespaceRemovedUnderAnAttachedPort() throws IOException, InterruptedException {
+        try (Namespace host = Namespace.create("lc")) {
+            host.ip("link", "add", "d0", "type", "veth", "peer", "name", "d1");
+            host.ip("addr", "add", Ipv4Address.toString(ADDRESS) + "/24", "dev", "d0");
+            host.ip("link", "set", "d0", "up");
+            Vtep vtep = Vtep.create(VtepConfig.builder(ADDRESS).build());
+            try {
+                host.netns().call(() -> {
+                    vtep.bind();
+                    return null;
+                });
+                TapPort port;
+                try (Namespace task = Namespace.create("lt")) {
+                    port = vtep.attach(host.netns().call(() -> TapPort.openTap("vxgone", true)), 4096);
+                    host.ip("link", "set", "vxgone", "netns", task.name());
+                    task.ip("link", "set", "vxgone", "up");
+                }
+                // The kernel unregistered the TAP with its namespace; the port must notice,
+                // stop, and leave the loop serving the others.
+                Thread.sleep(300);
+                vtep.detach(port);
+                TapPort next = vtep.attach(host.netns().call(() -> TapPort.openTap("vxnext", true)), 4096);
+                vtep.detach(next);
+            } finally {
+                vtep.close();
+            }
+        }
+    }
+
+    @Test
     void refusesBadConfiguration() {
         assertThatThrownBy(() -> VtepConfig.builder(Ipv4Address.parse("127.0.0.1"))).hasMessageContaining("unicast");
         assertThatThrownBy(() -> VtepConfig.builder(ADDRESS).dataPathPort(80)).hasMessageContaining("1024");
