@@ -1,6 +1,7 @@
 package io.swarmnet.vxlan.vtep;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -134,6 +135,7 @@ public final class Vtep implements AutoCloseable {
             for (int i = 0; i < senders.length; i++) {
                 DatagramChannel sender = transport.newDatagramChannel();
                 channels.add(sender);
+                sender.config().setAllocator(PooledByteBufAllocator.DEFAULT);
                 sender.config().setOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER);
                 sender.config().setWriteBufferWaterMark(WATER_MARK);
                 await(loop.register(sender), "register UDP socket");
@@ -148,6 +150,9 @@ public final class Vtep implements AutoCloseable {
             }
             DatagramChannel receiver = transport.newDatagramChannel();
             channels.add(receiver);
+            // Netty 4.2's default adaptive allocator makes a ByteBuffer per slice for
+            // internalNioBuffer; the pooled one reuses the chunk's, so checksums allocate nothing.
+            receiver.config().setAllocator(PooledByteBufAllocator.DEFAULT);
             receiver.config().setOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER);
             receiver.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(RECEIVE_BUFFER));
             if (config.udpGro()) {
