@@ -76,7 +76,9 @@ public enum Transport {
 
         @Override
         void enableGro(DatagramChannel channel) {
-            // Netty's io_uring datagram channel has no UDP_GRO option; it reads one datagram per buffer.
+            // Netty 4.2.18's io_uring datagram channel has no UDP_GRO option and reads one
+            // datagram per completion: TCP through the overlay reaches ~1 Gbit/s here, against
+            // ~6 with epoll, which is why epoll is the default.
         }
     };
 
