@@ -1,6 +1,5 @@
 package io.swarmnet.agent.lab;
 
-import io.swarmnet.control.cluster.PortRequest;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -11,10 +10,10 @@ import java.util.regex.Pattern;
  * @param service the service name: lowercase, because it becomes part of the task namespaces' names
  * @param replicas how many tasks, 0 or more
  * @param network the overlay network to join, or null for the service's own {@code <service>_default}
- * @param ports the ports to publish
+ * @param ports the ports to publish, in {@code --publish} syntax
  * @param command what every task runs; a leading {@code swarmnet} runs this very build
  */
-public record DeploySpec(String service, int replicas, String network, List<PortRequest> ports, List<String> command) {
+public record DeploySpec(String service, int replicas, String network, List<String> ports, List<String> command) {
     // A DNS label, lowercase: lab teardown finds task namespaces by a lowercase pattern.
     private static final Pattern SERVICE = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 

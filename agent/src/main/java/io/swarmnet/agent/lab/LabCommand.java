@@ -3,7 +3,6 @@ package io.swarmnet.agent.lab;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import io.swarmnet.agent.cluster.OptionSyntax;
-import io.swarmnet.control.cluster.PortRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -197,9 +196,9 @@ public final class LabCommand implements Callable<Integer> {
                 description = "An existing overlay network to join (default: a new attachable overlay SERVICE_default, "
                         + "removed with the service).")
         String network;
-        @Option(names = {"-p", "--publish"}, paramLabel = "PORT", converter = OptionSyntax.Publish.class,
+        @Option(names = {"-p", "--publish"}, paramLabel = "PORT",
                 description = "Publish a port: published=P,target=T[,protocol=udp][,mode=host] or [P:]T[/udp].")
-        List<PortRequest> ports = new ArrayList<>();
+        List<String> ports = new ArrayList<>();
         @Parameters(index = "1..*", paramLabel = "CMD", description = "What each task runs, after '--'.")
         List<String> command = new ArrayList<>();
 
@@ -207,14 +206,13 @@ public final class LabCommand implements Callable<Integer> {
         public Integer call() {
             DeploySpec d;
             try {
+                ports.forEach(new OptionSyntax.Publish()::convert);
                 d = new DeploySpec(service, replicas, network, ports, command);
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | CommandLine.TypeConversionException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
             Preflight.requireRoot();
-            try (LabTasks tasks = LabTasks.open(Lab.open(lab.name))) {
-                printTasks(spec, tasks.deploy(d));
-            }
+            printTasks(spec, LabTasks.open(Lab.open(lab.name)).deploy(d));
             return 0;
         }
     }
@@ -247,13 +245,12 @@ public final class LabCommand implements Callable<Integer> {
                 parsed.add(new String[] {t.substring(0, eq), t.substring(eq + 1)});
             }
             Preflight.requireRoot();
-            try (LabTasks tasks = LabTasks.open(Lab.open(lab.name))) {
-                List<LabTask> all = new ArrayList<>();
-                for (String[] p : parsed) {
-                    all.addAll(tasks.scale(p[0], Integer.parseInt(p[1])));
-                }
-                printTasks(spec, all);
+            LabTasks tasks = LabTasks.open(Lab.open(lab.name));
+            List<LabTask> all = new ArrayList<>();
+            for (String[] p : parsed) {
+                all.addAll(tasks.scale(p[0], Integer.parseInt(p[1])));
             }
+            printTasks(spec, all);
             return 0;
         }
     }
@@ -274,12 +271,11 @@ public final class LabCommand implements Callable<Integer> {
         public Integer call() {
             Preflight.requireRoot();
             PrintWriter out = spec.commandLine().getOut();
-            try (LabTasks tasks = LabTasks.open(Lab.open(lab.name))) {
-                for (String s : services) {
-                    List<LabTask> removed = tasks.remove(s);
-                    out.println(s + ": " + removed.size() + " task" + (removed.size() == 1 ? "" : "s") + " removed");
-                    out.flush();
-                }
+            LabTasks tasks = LabTasks.open(Lab.open(lab.name));
+            for (String s : services) {
+                List<LabTask> removed = tasks.remove(s);
+                out.println(s + ": " + removed.size() + " task" + (removed.size() == 1 ? "" : "s") + " removed");
+                out.flush();
             }
             return 0;
         }

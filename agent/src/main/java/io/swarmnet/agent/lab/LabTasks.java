@@ -5,28 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.swarmnet.agent.api.ApiClient;
 import io.swarmnet.agent.api.ApiException;
-import io.swarmnet.control.cluster.ClusterException;
-import io.swarmnet.control.cluster.ClusterSnapshot;
-import io.swarmnet.control.cluster.ClusterStore;
-import io.swarmnet.control.cluster.InitSpec;
-import io.swarmnet.control.cluster.NetworkRequest;
-import io.swarmnet.control.cluster.NetworkSpec;
-import io.swarmnet.control.cluster.ServiceSpec;
-import io.swarmnet.control.cluster.ServiceUpdate;
-import io.swarmnet.control.model.EndpointMode;
-import io.swarmnet.control.model.Network;
-import io.swarmnet.control.model.Node;
-import io.swarmnet.control.model.Service;
-import io.swarmnet.control.model.ServiceMode;
-import io.swarmnet.control.model.Task;
-import io.swarmnet.control.model.TaskState;
-import io.swarmnet.control.store.EtcdStore;
-import io.swarmnet.control.store.Store;
-import io.swarmnet.control.store.StoreAddress;
-import io.swarmnet.control.store.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,53 +32,42 @@ import java.util.stream.Stream;
  * and removes the ones nobody wants before it starts the missing ones, so a scale, a rm or
  * a deploy interrupted half way is finished by the next command on that service.
  */
-public final class LabTasks implements AutoCloseable {
+public final class LabTasks {
     /** Label on the services and default networks {@code lab deploy} creates: the lab's name. */
     static final String LAB_LABEL = "io.swarmnet.lab";
     static final String DEFAULT_NETWORK_SUFFIX = "_default";
-    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration GRACE = Duration.ofSeconds(3);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     // A task JVM is small; several of them share two cores with the agents.
     private static final List<String> TASK_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xmx128m");
 
     private final Lab lab;
-    private final Store store;
-    private final ClusterStore cluster;
+    private final LabCluster cluster;
     private final CommandRunner runner = new CommandRunner();
     private final Path recordsDir;
 
-    private LabTasks(Lab lab, Store store) {
+    private LabTasks(Lab lab) {
         this.lab = lab;
-        this.store = store;
-        this.cluster = new ClusterStore(store);
+        this.cluster = new LabCluster(lab);
         this.recordsDir = lab.stateDir().resolve("tasks");
     }
 
     /**
-     * Connects to the lab's etcd.
+     * The tasks of a running lab.
      *
-     * @throws LabException when the lab runs no agents or its etcd does not answer
+     * @throws LabException when the lab runs no agents
      */
     public static LabTasks open(Lab lab) {
         if (!lab.agents()) {
             throw new LabException("lab '" + lab.name() + "' runs no agents, and tasks attach through them: "
                     + "bring it up without --no-agents");
         }
-        try {
-            return new LabTasks(lab, EtcdStore.connect(StoreAddress.parse(lab.storeUrl()), STORE_TIMEOUT));
-        } catch (StoreException e) {
-            throw new LabException("cannot reach the etcd of lab '" + lab.name() + "': " + e.getMessage(), e);
-        }
+        return new LabTasks(lab);
     }
 
-    @Override
-    public void close() {
-        store.close();
-    }
-
-    public ClusterStore cluster() {
-        return cluster;
+    /** The networks of the lab's cluster, as {@code swarmnet network ls --format json} prints them. */
+    public List<JsonNode> networks() {
+        return cluster.lines("network", "ls", "--format", "json");
     }
 
     /**
@@ -107,22 +78,36 @@ public final class LabTasks implements AutoCloseable {
      * @throws LabException when the store refuses the service or a task cannot be started
      */
     public List<LabTask> deploy(DeploySpec spec) {
-        ensureInitialized();
+        List<JsonNode> networks = networks();
+        if (networks.stream().noneMatch(n -> n.path("Ingress").asBoolean())) {
+            ensureInitialized();
+        }
         String network = spec.network();
         boolean ownNetwork = network == null;
         if (ownNetwork) {
             network = spec.service() + DEFAULT_NETWORK_SUFFIX;
-            createOwnNetwork(network);
+            String name = network;
+            if (networks.stream().noneMatch(n -> n.path("Name").asText().equals(name))) {
+                CommandRunner.Result r = cluster.run("network", "create", "--attachable", "--label", LAB_LABEL + "=" + lab.name(), name);
+                if (!r.ok() && !LabCluster.error(r).contains("already exists")) {
+                    throw new LabException("cannot create network " + name + ": " + LabCluster.error(r));
+                }
+            }
         }
-        ServiceSpec service = new ServiceSpec(spec.service(), ServiceMode.REPLICATED, spec.replicas(), EndpointMode.VIP,
-                List.of(NetworkRequest.of(network)), spec.ports(), spec.command(), Map.of(LAB_LABEL, lab.name()));
-        try {
-            cluster.createService(service);
-        } catch (ClusterException e) {
-            if (ownNetwork && e.reason() != ClusterException.Reason.NAME_TAKEN) {
+        List<String> args = new ArrayList<>(List.of("service", "create", "--name", spec.service(),
+                "--replicas", Integer.toString(spec.replicas()), "--network", network, "--label", LAB_LABEL + "=" + lab.name()));
+        for (String p : spec.ports()) {
+            args.addAll(List.of("--publish", p));
+        }
+        args.add("--");
+        args.addAll(spec.command());
+        CommandRunner.Result created = cluster.run(args);
+        if (!created.ok()) {
+            String why = LabCluster.error(created);
+            if (ownNetwork && !why.contains("already exists")) {
                 removeOwnNetwork(network);
             }
-            throw new LabException(e.getMessage(), e);
+            throw new LabException(why);
         }
         return converge(spec.service());
     }
@@ -134,11 +119,7 @@ public final class LabTasks implements AutoCloseable {
      */
     public List<LabTask> scale(String service, int replicas) {
         DeploySpec.validateReplicas(replicas);
-        try {
-            cluster.updateService(service, ServiceUpdate.scale(replicas));
-        } catch (ClusterException e) {
-            throw new LabException(e.getMessage(), e);
-        }
+        cluster.check("service", "update", service, "--replicas", Integer.toString(replicas));
         return converge(service);
     }
 
@@ -152,15 +133,10 @@ public final class LabTasks implements AutoCloseable {
      */
     public List<LabTask> remove(String service) {
         List<LabTask> running = tasks(service);
-        boolean inStore;
-        try {
-            cluster.removeService(service);
-            inStore = true;
-        } catch (ClusterException e) {
-            if (e.reason() != ClusterException.Reason.NOT_FOUND) {
-                throw new LabException(e.getMessage(), e);
-            }
-            inStore = false;
+        CommandRunner.Result r = cluster.run("service", "rm", service);
+        boolean inStore = r.ok();
+        if (!inStore && !LabCluster.error(r).startsWith("No such service")) {
+            throw new LabException(LabCluster.error(r));
         }
         if (!inStore && running.isEmpty() && orphanNamespaces(service).isEmpty()) {
             throw new LabException("no service '" + service + "' in lab '" + lab.name() + "'");
@@ -184,26 +160,27 @@ public final class LabTasks implements AutoCloseable {
      * @throws LabException listing every task that could not be stopped or started
      */
     public List<LabTask> converge(String service) {
-        ClusterSnapshot snap = cluster.read();
-        Map<String, Task> wanted = new LinkedHashMap<>();
+        Map<String, JsonNode> wanted = new LinkedHashMap<>();
         Map<String, String> hostOf = new LinkedHashMap<>();
-        List<String> command = List.of();
-        Optional<Service> s = snap.services().stream().filter(x -> x.name().equals(service)).findFirst();
-        if (s.isPresent()) {
-            command = s.get().command();
-            for (Task t : snap.tasksOf(s.get().id())) {
-                if (t.state() == TaskState.RUNNING) {
-                    String host = host(snap, t);
-                    String ns = namespace(host, service + "." + t.slot());
+        List<String> command = new ArrayList<>();
+        CommandRunner.Result inspected = cluster.run("service", "inspect", service, "--format", "json");
+        if (inspected.ok()) {
+            readCommand(inspected.stdout()).forEach(command::add);
+            for (JsonNode t : cluster.lines("service", "ps", service, "--format", "json")) {
+                if (t.path("DesiredState").asText().equals("Running")) {
+                    String host = host(t.path("Node").asText());
+                    String ns = namespace(host, service + "." + t.path("Slot").asInt());
                     wanted.put(ns, t);
                     hostOf.put(ns, host);
                 }
             }
+        } else if (!LabCluster.error(inspected).startsWith("No such service")) {
+            throw new LabException(LabCluster.error(inspected));
         }
         List<String> problems = new ArrayList<>();
         for (LabTask r : tasks(service)) {
-            Task t = wanted.get(r.namespace());
-            if (t == null || !t.id().equals(r.taskId())) {
+            JsonNode t = wanted.get(r.namespace());
+            if (t == null || !t.path("ID").asText().equals(r.taskId())) {
                 stop(r, problems);
             }
         }
@@ -211,11 +188,11 @@ public final class LabTasks implements AutoCloseable {
             removeNamespace(ns, problems);
         }
         Set<String> have = Set.copyOf(tasks(service).stream().map(LabTask::namespace).toList());
-        for (Map.Entry<String, Task> e : wanted.entrySet()) {
+        for (Map.Entry<String, JsonNode> e : wanted.entrySet()) {
             if (!have.contains(e.getKey())) {
-                Task t = e.getValue();
+                JsonNode t = e.getValue();
                 try {
-                    start(service, t, hostOf.get(e.getKey()), command);
+                    start(service, t.path("ID").asText(), t.path("Slot").asInt(), hostOf.get(e.getKey()), command);
                 } catch (LabException ex) {
                     problems.add(ex.getMessage());
                 }
@@ -227,53 +204,41 @@ public final class LabTasks implements AutoCloseable {
         return tasks(service);
     }
 
-    private void ensureInitialized() {
-        if (cluster.read().initialized()) {
-            return;
-        }
+    private static List<String> readCommand(String inspectLine) {
         try {
-            cluster.init(InitSpec.defaults());
-        } catch (ClusterException e) {
-            if (e.reason() != ClusterException.Reason.ALREADY_INITIALIZED) {
-                throw new LabException("cannot initialize the cluster of lab '" + lab.name() + "': " + e.getMessage(), e);
-            }
+            List<String> out = new ArrayList<>();
+            JSON.readTree(inspectLine).path("Spec").path("TaskTemplate").path("ContainerSpec").path("Command")
+                    .forEach(c -> out.add(c.asText()));
+            return out;
+        } catch (IOException e) {
+            throw new LabException("'swarmnet service inspect' printed no JSON: " + inspectLine.strip(), e);
         }
     }
 
-    private void createOwnNetwork(String name) {
-        if (cluster.read().networks().stream().anyMatch(n -> n.name().equals(name))) {
-            return;
-        }
-        NetworkSpec spec = new NetworkSpec(name, null, null, true, false, false, false, 0, Map.of(LAB_LABEL, lab.name()));
-        try {
-            cluster.createNetwork(spec);
-        } catch (ClusterException e) {
-            if (e.reason() != ClusterException.Reason.NAME_TAKEN) {
-                throw new LabException("cannot create network " + name + ": " + e.getMessage(), e);
-            }
+    // 'swarmnet init' once per cluster, as 'docker swarm init' makes the ingress network.
+    private void ensureInitialized() {
+        CommandRunner.Result r = cluster.run("init");
+        if (!r.ok() && !LabCluster.error(r).contains("already initialized")) {
+            throw new LabException("cannot initialize the cluster of lab '" + lab.name() + "': " + LabCluster.error(r));
         }
     }
 
     // Only a network this lab made for the service goes, and only when nothing else uses it.
     private void removeOwnNetwork(String name) {
-        Optional<Network> n = cluster.read().networks().stream().filter(x -> x.name().equals(name)).findFirst();
-        if (n.isEmpty() || !lab.name().equals(n.get().labels().get(LAB_LABEL))) {
+        Optional<JsonNode> n = networks().stream().filter(x -> x.path("Name").asText().equals(name)).findFirst();
+        if (n.isEmpty() || !lab.name().equals(n.get().path("Labels").path(LAB_LABEL).asText())) {
             return;
         }
-        try {
-            cluster.removeNetwork(n.get().id());
-        } catch (ClusterException e) {
-            if (e.reason() != ClusterException.Reason.IN_USE && e.reason() != ClusterException.Reason.NOT_FOUND) {
-                throw new LabException(e.getMessage(), e);
-            }
+        CommandRunner.Result r = cluster.run("network", "rm", name);
+        if (!r.ok() && !LabCluster.error(r).contains("in use") && !LabCluster.error(r).contains("not found")) {
+            throw new LabException(LabCluster.error(r));
         }
     }
 
-    private String host(ClusterSnapshot snap, Task t) {
-        String hostname = snap.nodeById(t.nodeId()).map(Node::hostname).orElse(t.nodeId());
+    private String host(String hostname) {
         return lab.hosts().stream().filter(h -> h.runsAgent() && h.namespace().equals(hostname)).findFirst()
                 .map(LabHost::name)
-                .orElseThrow(() -> new LabException("task " + t.id() + " is placed on node " + hostname
+                .orElseThrow(() -> new LabException("a task is placed on node " + hostname
                         + ", which is not a host of lab '" + lab.name() + "'"));
     }
 
@@ -281,8 +246,8 @@ public final class LabTasks implements AutoCloseable {
         return lab.name() + "-" + host + "-" + taskName;
     }
 
-    private LabTask start(String service, Task t, String host, List<String> command) {
-        String name = service + "." + t.slot();
+    private LabTask start(String service, String taskId, int slot, String host, List<String> command) {
+        String name = service + "." + slot;
         String ns = namespace(host, name);
         if (command.isEmpty()) {
             throw new LabException("service " + service + " has no command to run in task " + name);
@@ -292,7 +257,7 @@ public final class LabTasks implements AutoCloseable {
             Topology.writeResolvConf(ns);
             runner.check("ip", "-n", ns, "link", "set", "lo", "up");
             JsonNode attached = api(host).call("POST", "/v1/tasks/attach",
-                    Map.of("taskId", t.id(), "netns", LabTeardown.NETNS_RUN.resolve(ns).toString()));
+                    Map.of("taskId", taskId, "netns", LabTeardown.NETNS_RUN.resolve(ns).toString()));
             String ip = attached.path("interfaces").path(0).path("ip").asText("");
             Path log = lab.stateDir().resolve(host).resolve("tasks").resolve(name + ".log");
             Files.createDirectories(log.getParent());
@@ -301,13 +266,13 @@ public final class LabTasks implements AutoCloseable {
             Process p = runner.spawnDetached(argv, log);
             ProcessRef ref = ProcessRef.of(p.pid()).orElseThrow(() -> new LabException("task " + name + " exited at once"
                     + StartedDaemon.lastLogLine(log, ": ")));
-            LabTask task = new LabTask(service, name, t.slot(), t.id(), host, ns, ip, ref.pid(), ref.startTime(),
+            LabTask task = new LabTask(service, name, slot, taskId, host, ns, ip, ref.pid(), ref.startTime(),
                     log.toString());
             write(task);
             return task;
         } catch (IOException | RuntimeException e) {
             List<String> ignored = new ArrayList<>();
-            detach(host, t.id(), ignored);
+            detach(host, taskId, ignored);
             removeNamespace(ns, ignored);
             String why = e instanceof ApiException a ? "agent on " + host + " refused the attach (" + a.status() + "): "
                     + a.getMessage() : e.getMessage();
@@ -402,7 +367,7 @@ public final class LabTasks implements AutoCloseable {
         Files.createDirectories(recordsDir);
         Path tmp = recordsDir.resolve(task.namespace() + ".json.tmp");
         JSON.writeValue(tmp.toFile(), task);
-        Files.move(tmp, recordsDir.resolve(task.namespace() + ".json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, recordsDir.resolve(task.namespace() + ".json"), StandardCopyOption.REPLACE_EXISTING);
     }
 
     private List<LabTask> records() {
