@@ -3,6 +3,8 @@ package io.swarmnet.agent.daemon;
 import io.swarmnet.agent.cli.AddressLiterals;
 import io.swarmnet.agent.cli.LogLevels;
 import io.swarmnet.control.store.StoreAddress;
+import io.swarmnet.gwbridge.GwBridgeConfig;
+import io.swarmnet.gwbridge.GwBridgeConfigException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -71,6 +73,10 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Bound on connecting to the store and on each request, 1-300 (default: ${DEFAULT-VALUE}).")
     private int storeTimeoutSeconds;
 
+    @Option(names = "--gwbridge-pool", paramLabel = "CIDR", defaultValue = GwBridgeConfig.DEFAULT_POOL,
+            description = "Address pool of docker_gwbridge, the tasks' egress network (default: ${DEFAULT-VALUE}).")
+    private String gwbridgePool;
+
     @Override
     public Integer call() {
         AgentConfig config = config();
@@ -126,12 +132,17 @@ public final class AgentCommand implements Callable<Integer> {
         if (storeTimeoutSeconds < 1 || storeTimeoutSeconds > 300) {
             throw usage("--store-timeout " + storeTimeoutSeconds + " is out of range: it must be 1-300 seconds");
         }
+        try {
+            GwBridgeConfig.parse(gwbridgePool, null, dataRoot);
+        } catch (GwBridgeConfigException e) {
+            throw usage("invalid --gwbridge-pool: " + e.getMessage());
+        }
         parse("--log-level", logLevel, level -> {
             LogLevels.apply(level);
             return level;
         });
         return new AgentConfig(name, advertise, dataPathPort, storeAddress, metrics, dataRoot,
-                Duration.ofSeconds(nodeTtlSeconds), Duration.ofSeconds(storeTimeoutSeconds));
+                Duration.ofSeconds(nodeTtlSeconds), Duration.ofSeconds(storeTimeoutSeconds), gwbridgePool);
     }
 
     private interface Parser<T> {
