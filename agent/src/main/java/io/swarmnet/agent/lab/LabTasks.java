@@ -204,7 +204,8 @@ public final class LabTasks {
         return tasks(service);
     }
 
-    private static List<String> readCommand(String inspectLine) {
+    private static List<String> readCommand(String stdout) {
+        String inspectLine = Stream.of(stdout.split("\n")).filter(l -> l.startsWith("{")).findFirst().orElse(stdout);
         try {
             List<String> out = new ArrayList<>();
             JSON.readTree(inspectLine).path("Spec").path("TaskTemplate").path("ContainerSpec").path("Command")
