@@ -17,7 +17,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.TypeConversionException;
 
 /** The docker CLI's option syntaxes: {@code --publish}, {@code --publish-rm}, {@code --network}, {@code --label}. */
-final class OptionSyntax {
+public final class OptionSyntax {
     // [published:]target[/protocol]
     private static final Pattern SHORT_PORT = Pattern.compile("(?:([^:/]*):)?([^:/]+)(?:/([^:/]*))?");
 
@@ -28,7 +28,7 @@ final class OptionSyntax {
      * {@code --publish published=8080,target=80,protocol=udp,mode=host} or the short
      * {@code -p 8080:80/udp} (ingress mode); no published port means one from 30000-32767.
      */
-    static final class Publish implements ITypeConverter<PortRequest> {
+    public static final class Publish implements ITypeConverter<PortRequest> {
         @Override
         public PortRequest convert(String text) {
             return port(text, false);
