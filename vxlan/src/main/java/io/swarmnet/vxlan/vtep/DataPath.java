@@ -75,10 +75,6 @@ final class DataPath {
         this.tables = tables;
     }
 
-    OverlayTables tables() {
-        return tables;
-    }
-
     /** Adds a port; event loop only. */
     void addPort(SwitchPort port) {
         ports.put(port.id(), port);
