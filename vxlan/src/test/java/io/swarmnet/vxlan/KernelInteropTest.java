@@ -72,9 +72,9 @@ class KernelInteropTest {
 
     @Test
     void exchangesTcpWithTheKernelVtepBothWays() throws IOException {
-        Traffic.Digest[] toKernel = Traffic.tcp(swarmnetTask.ns(), kernelTask.ns(), IP_B, 5001, 32 * MIB, 3, 60);
+        Traffic.Digest[] toKernel = Traffic.tcp(swarmnetTask.ns(), IP_A, kernelTask.ns(), IP_B, 5001, 32 * MIB, 3, 60);
         assertThat(toKernel[1]).as("swarmnet → kernel").isEqualTo(toKernel[0]);
-        Traffic.Digest[] fromKernel = Traffic.tcp(kernelTask.ns(), swarmnetTask.ns(), IP_A, 5002, 32 * MIB, 4, 60);
+        Traffic.Digest[] fromKernel = Traffic.tcp(kernelTask.ns(), IP_B, swarmnetTask.ns(), IP_A, 5002, 32 * MIB, 4, 60);
         assertThat(fromKernel[1]).as("kernel → swarmnet").isEqualTo(fromKernel[0]);
     }
 }

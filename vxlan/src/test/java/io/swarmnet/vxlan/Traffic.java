@@ -16,6 +16,8 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,19 +36,37 @@ public final class Traffic {
     }
 
     /**
-     * Sends {@code bytes} of seeded pseudo-random data over TCP from {@code client} to
-     * {@code server}:{@code port}; returns what the sender sent and what the receiver got.
+     * Sends {@code bytes} of seeded pseudo-random data over TCP from {@code client} (address
+     * {@code clientIp}) to {@code server}:{@code port}; returns what the sender sent and what
+     * the receiver got.
+     *
+     * <p>WARNING: the client socket is bound to {@code clientIp} inside its namespace before
+     * it connects. Were it ever made elsewhere (the root namespace routes these test
+     * addresses to the real network), the bind fails and nothing leaves the machine.
      */
-    public static Digest[] tcp(Namespace client, Namespace server, int serverIp, int port, long bytes, long seed,
-                               int timeoutSeconds) throws IOException {
+    public static Digest[] tcp(Namespace client, int clientIp, Namespace server, int serverIp, int port, long bytes,
+                               long seed, int timeoutSeconds) throws IOException {
         InetSocketAddress address = new InetSocketAddress(toInet(serverIp), port);
+        InetSocketAddress local = new InetSocketAddress(toInet(clientIp), 0);
         ServerSocketChannel listener = server.netns().call(() -> {
             ServerSocketChannel ss = ServerSocketChannel.open();
             ss.bind(address);
             return ss;
         });
-        SocketChannel socket = client.netns().call(SocketChannel::open);
+        SocketChannel socket = client.netns().call(() -> {
+            SocketChannel sc = SocketChannel.open();
+            try {
+                sc.bind(local);
+            } catch (IOException e) {
+                sc.close();
+                throw e;
+            }
+            return sc;
+        });
         AtomicReference<SocketChannel> accepted = new AtomicReference<>();
+        // Own threads for both blocking sides: a shared pool may run them one after the
+        // other (JDK 25 on two cores does), and accept() would starve connect().
+        ExecutorService sides = Executors.newFixedThreadPool(2);
         try (listener; socket) {
             CompletableFuture<Digest> received = CompletableFuture.supplyAsync(() -> {
                 try (SocketChannel in = listener.accept()) {
@@ -65,7 +85,7 @@ public final class Traffic {
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, sides);
             CompletableFuture<Digest> sent = CompletableFuture.supplyAsync(() -> {
                 try {
                     socket.connect(address);
@@ -73,7 +93,7 @@ public final class Traffic {
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, sides);
             // Both sides run off this thread, so a stalled transfer ends at the deadline:
             // closing the sockets on the way out unblocks them.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
@@ -90,6 +110,7 @@ public final class Traffic {
             if (in != null) {
                 in.close();
             }
+            sides.shutdownNow();
         }
     }
 
@@ -121,14 +142,16 @@ public final class Traffic {
 
     /**
      * Sends {@code count} numbered datagrams of {@code size} bytes (at least 4) from
-     * {@code client} to a UDP echo in {@code server}, one at a time; returns how many came
-     * back intact within a second each.
+     * {@code client} (bound to {@code clientIp}, see {@link #tcp} for why) to a UDP echo in
+     * {@code server}, one at a time; returns how many came back intact within a second each.
      */
-    public static int udpEcho(Namespace client, Namespace server, int serverIp, int port, int count, int size)
-            throws IOException {
+    public static int udpEcho(Namespace client, int clientIp, Namespace server, int serverIp, int port, int count,
+                              int size) throws IOException {
         InetSocketAddress address = new InetSocketAddress(toInet(serverIp), port);
+        InetSocketAddress local = new InetSocketAddress(toInet(clientIp), 0);
         DatagramSocket echo = server.netns().call(() -> new DatagramSocket(address));
-        DatagramSocket sender = client.netns().call(DatagramSocket::new);
+        DatagramSocket sender = client.netns().call(() -> new DatagramSocket(local));
+        ExecutorService echoes = Executors.newSingleThreadExecutor();
         try (echo; sender) {
             CompletableFuture<Void> echoing = CompletableFuture.runAsync(() -> {
                 DatagramPacket packet = new DatagramPacket(new byte[65536], 65536);
@@ -141,7 +164,7 @@ public final class Traffic {
                 } catch (IOException e) {
                     // Closed: the sender is done.
                 }
-            });
+            }, echoes);
             sender.setSoTimeout(1000);
             int got = 0;
             byte[] out = new byte[size];
@@ -165,6 +188,8 @@ public final class Traffic {
             echo.close();
             echoing.join();
             return got;
+        } finally {
+            echoes.shutdownNow();
         }
     }
 

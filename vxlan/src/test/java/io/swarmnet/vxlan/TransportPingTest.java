@@ -31,7 +31,7 @@ class TransportPingTest {
             assertThat(taskA.ping(TwoHostOverlayTest.IP_B, 3)).as("A → B over " + transport).isTrue();
             assertThat(taskB.ping(TwoHostOverlayTest.IP_A, 3)).as("B → A over " + transport).isTrue();
             // A bulk transfer too, so the io_uring poll is re-armed and read under load.
-            Traffic.Digest[] d = Traffic.tcp(taskA.ns(), taskB.ns(), TwoHostOverlayTest.IP_B, 5001, 8 << 20, 7, 30);
+            Traffic.Digest[] d = Traffic.tcp(taskA.ns(), TwoHostOverlayTest.IP_A, taskB.ns(), TwoHostOverlayTest.IP_B, 5001, 8 << 20, 7, 30);
             assertThat(d[1]).isEqualTo(d[0]);
         }
     }

@@ -80,9 +80,9 @@ class TwoHostOverlayTest {
 
     @Test
     void carriesTcpIntactBothWays() throws IOException {
-        Traffic.Digest[] ab = Traffic.tcp(taskA.ns(), taskB.ns(), IP_B, 5001, 100 * MIB, 1, 60);
+        Traffic.Digest[] ab = Traffic.tcp(taskA.ns(), IP_A, taskB.ns(), IP_B, 5001, 100 * MIB, 1, 60);
         assertThat(ab[1]).as("A → B").isEqualTo(ab[0]);
-        Traffic.Digest[] ba = Traffic.tcp(taskB.ns(), taskA.ns(), IP_A, 5002, 100 * MIB, 2, 60);
+        Traffic.Digest[] ba = Traffic.tcp(taskB.ns(), IP_B, taskA.ns(), IP_A, 5002, 100 * MIB, 2, 60);
         assertThat(ba[1]).as("B → A").isEqualTo(ba[0]);
         // The TAPs hand over TSO super-frames; none of them may have been refused.
         assertThat(vtepA.counters().network(VNI).drops(DropReason.BAD_OFFLOAD)).isZero();
@@ -91,7 +91,7 @@ class TwoHostOverlayTest {
 
     @Test
     void carriesUdpBothWays() throws IOException {
-        assertThat(Traffic.udpEcho(taskA.ns(), taskB.ns(), IP_B, 5003, 50, 1200)).as("A → B").isEqualTo(50);
-        assertThat(Traffic.udpEcho(taskB.ns(), taskA.ns(), IP_A, 5004, 50, 64)).as("B → A").isEqualTo(50);
+        assertThat(Traffic.udpEcho(taskA.ns(), IP_A, taskB.ns(), IP_B, 5003, 50, 1200)).as("A → B").isEqualTo(50);
+        assertThat(Traffic.udpEcho(taskB.ns(), IP_B, taskA.ns(), IP_A, 5004, 50, 64)).as("B → A").isEqualTo(50);
     }
 }

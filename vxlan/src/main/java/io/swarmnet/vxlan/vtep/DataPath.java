@@ -75,10 +75,6 @@ final class DataPath {
         this.tables = tables;
     }
 
-    OverlayTables tables() {
-        return tables;
-    }
-
     /** Adds a port; event loop only. */
     void addPort(SwitchPort port) {
         ports.put(port.id(), port);
@@ -218,7 +214,7 @@ final class DataPath {
         int hash = FlowHash.of(buf, frameOffset, frameLength);
         ByteBuf out = underlay.alloc().directBuffer(VxlanView.HEADER_LENGTH + frameLength);
         VxlanView.write(out, 0, vni);
-        out.setBytes(VxlanView.HEADER_LENGTH, buf, frameOffset, frameLength);
+        Copy.bytes(buf, frameOffset, out, VxlanView.HEADER_LENGTH, frameLength);
         out.writerIndex(VxlanView.HEADER_LENGTH + frameLength);
         if (checksumAt >= 0) {
             int from = VxlanView.HEADER_LENGTH + checksumFrom;
@@ -351,7 +347,7 @@ final class DataPath {
         // so corruption on the underlay is caught end to end, as with Linux's vxlan.
         ByteBuf out = portScratch;
         out.setZero(0, SwitchPort.VNET_HEADER_LENGTH);
-        out.setBytes(SwitchPort.VNET_HEADER_LENGTH, buf, frameOffset, frameLength);
+        Copy.bytes(buf, frameOffset, out, SwitchPort.VNET_HEADER_LENGTH, frameLength);
         if (to.write(out, 0, SwitchPort.VNET_HEADER_LENGTH + frameLength)) {
             c.count(NetworkCounters.RX_PACKETS, frameLength);
         } else {

@@ -86,7 +86,7 @@ final class TcpCoalescer {
         }
         int frameEnd = ipv4.offset() + ipv4.totalLength();
         if (port == to && canAppend(buf, ipv4, payload)) {
-            slot.setBytes(length, buf, frameEnd - payload, payload);
+            Copy.bytes(buf, frameEnd - payload, slot, length, payload);
             length += payload;
             slot.writerIndex(length);
             segments++;
@@ -99,7 +99,7 @@ final class TcpCoalescer {
         flush();
         int used = frameEnd - frameOffset;
         slot.setZero(0, SwitchPort.VNET_HEADER_LENGTH);
-        slot.setBytes(SwitchPort.VNET_HEADER_LENGTH, buf, frameOffset, used);
+        Copy.bytes(buf, frameOffset, slot, SwitchPort.VNET_HEADER_LENGTH, used);
         port = to;
         counters = c;
         length = SwitchPort.VNET_HEADER_LENGTH + used;

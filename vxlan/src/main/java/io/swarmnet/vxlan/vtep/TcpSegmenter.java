@@ -102,8 +102,8 @@ final class TcpSegmenter {
             int payloadOffset = s * mss;
             int segmentPayload = Math.min(mss, payloadLength - payloadOffset);
             at += VxlanView.write(out, at, vni);
-            out.setBytes(at, src, frameOffset, headersLength);
-            out.setBytes(at + headersLength, src, frameOffset + headersLength + payloadOffset, segmentPayload);
+            Copy.bytes(src, frameOffset, out, at, headersLength);
+            Copy.bytes(src, frameOffset + headersLength + payloadOffset, out, at + headersLength, segmentPayload);
             int ipAt = at + ipOffset;
             int ipLength = ipHeaderLength + tcpHeaderLength + segmentPayload;
             // The copied header still carries the super-frame's total length, which the

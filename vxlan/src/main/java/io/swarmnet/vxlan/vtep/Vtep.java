@@ -32,6 +32,8 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -70,6 +72,8 @@ public final class Vtep implements AutoCloseable {
     private final VtepCounters counters = new VtepCounters();
     private final AtomicInteger portIds = new AtomicInteger();
     private final List<Channel> channels = new ArrayList<>();
+    /** Attached ports, so {@link #close} can detach them itself rather than leave it to the loop's teardown. */
+    private final Set<TapPort> ports = ConcurrentHashMap.newKeySet();
     private final ByteBuf tapReadBuffer;
     private final FrameHandler frames;
     /** Set once by {@link #bind}; read by the event loop through the ports' frame handler. */
@@ -197,6 +201,7 @@ public final class Vtep implements AutoCloseable {
         try {
             await(loop.submit(() -> path.addPort(port)), "add port");
             await(port.start(loop, tapReadBuffer), "poll " + tap.name());
+            ports.add(port);
             success = true;
             return port;
         } finally {
@@ -210,8 +215,13 @@ public final class Vtep implements AutoCloseable {
     /** Detaches {@code port} and closes its TAP; detaching a detached port does nothing. */
     public void detach(TapPort port) throws IOException {
         DataPath path = boundDataPath();
+        stop(path, port);
+    }
+
+    private void stop(DataPath path, TapPort port) throws IOException {
         await(loop.submit(() -> path.removePort(port)), "remove port");
         await(port.stop(), "close " + port.name());
+        ports.remove(port);
     }
 
     /**
@@ -252,6 +262,10 @@ public final class Vtep implements AutoCloseable {
         }
         closed = true;
         try {
+            DataPath bound = dataPath;
+            for (TapPort port : ports) {
+                stop(bound, port);
+            }
             closeChannels();
         } finally {
             DataPath path = dataPath;
