@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchSmokeTest {
 
     @Test
-    void overlayScenarioMeasuresTheKernelAnchorAndRemovesItsLab(@TempDir Path results) throws Exception {
+    void overlayScenarioMeasuresSwarmnetAndTheKernelAnchorAndRemovesItsLab(@TempDir Path results) throws Exception {
         String lab = "bs" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
@@ -31,14 +31,17 @@ class BenchSmokeTest {
 
         String printed = bytes.toString(StandardCharsets.UTF_8);
         assertThat(rc).as(printed).isZero();
-        assertThat(printed).contains("kernel-vxlan (anchor)").contains("swarmnet: swarmnet's VXLAN VTEP");
+        assertThat(printed).contains("kernel-vxlan (anchor)").doesNotContain("Not measured");
         Path json;
         try (var files = Files.list(results)) {
             json = files.filter(p -> p.toString().endsWith("-overlay-tcp.json")).findFirst().orElseThrow();
         }
-        JsonNode anchor = new ObjectMapper().readTree(json.toFile())
-                .path("metrics").path("throughput").path("variants").path("kernel-vxlan");
-        assertThat(anchor.path("median").asDouble()).as("kernel vxlan Gbit/s").isGreaterThan(0.1);
+        JsonNode throughput = new ObjectMapper().readTree(json.toFile()).path("metrics").path("throughput");
+        assertThat(throughput.path("variants").path("kernel-vxlan").path("median").asDouble())
+                .as("kernel vxlan Gbit/s").isGreaterThan(0.1);
+        assertThat(throughput.path("variants").path("swarmnet").path("median").asDouble())
+                .as("swarmnet Gbit/s").isGreaterThan(0.1);
+        assertThat(throughput.path("ratio").isNumber()).as("ratio").isTrue();
 
         Process ls = new ProcessBuilder("ip", "netns", "list").start();
         String namespaces = new String(ls.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

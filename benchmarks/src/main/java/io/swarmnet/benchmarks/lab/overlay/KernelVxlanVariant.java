@@ -13,6 +13,8 @@ import java.util.Map;
  */
 final class KernelVxlanVariant implements Variant {
     static final int VNI = 4200;
+    // The agents' VTEPs hold UDP 4789 on every lab host; the port does not change the path.
+    static final int PORT = 4790;
     static final List<String> HOSTS = List.of("w1", "w2");
     private static final Duration T = Duration.ofSeconds(10);
 
@@ -44,7 +46,7 @@ final class KernelVxlanVariant implements Variant {
             lab.run(T, "ip", "netns", "add", t);
             lab.run(T, "ip", "-n", h, "link", "add", "kvxbr", "type", "bridge");
             lab.run(T, "ip", "-n", h, "link", "add", "kvx0", "mtu", Integer.toString(mtu), "type", "vxlan",
-                    "id", Integer.toString(VNI), "local", lab.address(host), "dstport", "4789", "nolearning");
+                    "id", Integer.toString(VNI), "local", lab.address(host), "dstport", Integer.toString(PORT), "nolearning");
             lab.run(T, "bridge", "-n", h, "fdb", "append", "00:00:00:00:00:00", "dev", "kvx0",
                     "dst", lab.address(peer));
             lab.run(T, "ip", "-n", h, "link", "add", "kvxv", "mtu", Integer.toString(mtu), "type", "veth",

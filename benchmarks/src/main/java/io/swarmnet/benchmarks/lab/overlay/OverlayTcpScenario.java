@@ -21,8 +21,9 @@ public final class OverlayTcpScenario implements Scenario {
 
     @Override
     public String description() {
-        return "iperf3 TCP, task on w1 -> task on w2, over a VXLAN overlay (VNI " + KernelVxlanVariant.VNI
-                + ", UDP 4789) on the lab underlay.";
+        return "iperf3 TCP between tasks on two lab hosts over a VXLAN overlay: the kernel's vxlan (VNI "
+                + KernelVxlanVariant.VNI + ", UDP " + KernelVxlanVariant.PORT + ", w1 -> w2) and swarmnet's VTEP"
+                + " (a 2-replica service from 'lab deploy').";
     }
 
     @Override

@@ -1,11 +1,22 @@
 package io.swarmnet.benchmarks.lab.overlay;
 
+import io.swarmnet.agent.lab.DeploySpec;
+import io.swarmnet.agent.lab.Lab;
+import io.swarmnet.agent.lab.LabTask;
+import io.swarmnet.agent.lab.LabTasks;
 import io.swarmnet.benchmarks.lab.LabHosts;
 import io.swarmnet.benchmarks.lab.Variant;
+import java.util.List;
 import java.util.Map;
 
-/** swarmnet's side of {@link OverlayTcpScenario}: not measurable until the VTEP exists (issue #4). */
+/**
+ * swarmnet's side of {@link OverlayTcpScenario}: a two-replica service deployed with
+ * {@code lab deploy}, so its tasks sit behind the agents' TAPs and VTEPs on two hosts.
+ */
 final class SwarmnetOverlayVariant implements Variant {
+    static final String SERVICE = "benchovl";
+    private List<LabTask> tasks = List.of();
+
     @Override
     public String name() {
         return "swarmnet";
@@ -17,21 +28,25 @@ final class SwarmnetOverlayVariant implements Variant {
     }
 
     @Override
-    public String unavailableReason() {
-        return "swarmnet's VXLAN VTEP and task attachment land with issue #4";
-    }
-
-    @Override
     public void setUp(LabHosts lab) {
-        throw new UnsupportedOperationException(unavailableReason());
+        tasks = LabTasks.open(Lab.open(lab.name()))
+                .deploy(new DeploySpec(SERVICE, 2, null, List.of(), List.of("sleep", "infinity")));
+        if (tasks.size() != 2 || tasks.get(0).host().equals(tasks.get(1).host())) {
+            throw new IllegalStateException("expected two tasks on two hosts, got " + tasks);
+        }
     }
 
     @Override
-    public Map<String, Double> measure(LabHosts lab, int seconds) {
-        throw new UnsupportedOperationException(unavailableReason());
+    public Map<String, Double> measure(LabHosts lab, int seconds) throws Exception {
+        LabTask client = tasks.get(0);
+        LabTask server = tasks.get(1);
+        double gbits = Iperf3.tcpGbits(lab, server.namespace(), client.namespace(), server.ip(), seconds);
+        return Map.of(OverlayTcpScenario.THROUGHPUT.name(), gbits);
     }
 
     @Override
     public void tearDown(LabHosts lab) {
+        LabTasks.open(Lab.open(lab.name())).remove(SERVICE);
+        tasks = List.of();
     }
 }
