@@ -40,6 +40,9 @@ missing_packages() {
   done
   # libpcap has no command; pcap4j loads the shared library.
   ldconfig -p 2>/dev/null | grep -q 'libpcap\.so' || out+=(libpcap0.8 libpcap-dev)
+  # The agent loads libnftables itself (sys Nftables). Debian's nftables package depends
+  # on it, but the library is what counts, so check for it by name.
+  ldconfig -p 2>/dev/null | grep -q 'libnftables\.so\.1' || out+=(libnftables1)
   printf '%s\n' "${out[@]}" | sort -u | grep -v '^$' || true
 }
 
@@ -74,7 +77,7 @@ build_needed() {
 build_jars() {
   if build_needed "$SWARMNET_JAR" || build_needed "$BENCH_JAR"; then
     echo "swarmnet: building (mvn package, tests skipped; bin/test runs them)..." >&2
-    (cd "$SWARMNET_HOME" && mvn -B -q -DskipTests package >&2) || die "the build failed; run 'mvn -B package' in $SWARMNET_HOME to see why"
+    (cd "$SWARMNET_HOME" && mvn -B -q -Dstyle.color=never -DskipTests package >&2) || die "the build failed; run 'mvn -B package' in $SWARMNET_HOME to see why"
   fi
 }
 

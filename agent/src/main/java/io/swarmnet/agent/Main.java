@@ -2,11 +2,18 @@ package io.swarmnet.agent;
 
 import io.swarmnet.agent.cli.CliErrors;
 import io.swarmnet.agent.cli.VersionProvider;
+import io.swarmnet.agent.cluster.InitCommand;
+import io.swarmnet.agent.cluster.NetworkCommand;
+import io.swarmnet.agent.cluster.NodeCommand;
+import io.swarmnet.agent.cluster.ServiceCommand;
+import io.swarmnet.agent.cluster.StoreOptions;
 import io.swarmnet.agent.daemon.AgentCommand;
 import io.swarmnet.agent.lab.DemoCommand;
 import io.swarmnet.agent.lab.LabCommand;
+import io.swarmnet.agent.workload.EchoServerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** The {@code swarmnet} command: the node agent daemon and the tools around it. */
 @Command(
@@ -14,8 +21,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "The networking data plane of a Docker Swarm-style cluster.",
-        subcommands = {AgentCommand.class, LabCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {AgentCommand.class, InitCommand.class, NetworkCommand.class, ServiceCommand.class, NodeCommand.class,
+            LabCommand.class, DemoCommand.class, EchoServerCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main {
+
+    @Mixin
+    private StoreOptions storeOptions;
 
     private Main() {
     }

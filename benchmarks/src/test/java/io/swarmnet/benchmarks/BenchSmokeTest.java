@@ -24,7 +24,9 @@ class BenchSmokeTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
 
-        int rc = BenchMain.commandLine(out).execute("overlay-tcp", "--reps", "1", "--seconds", "1",
+        var cl = BenchMain.commandLine(out);
+        cl.setErr(new java.io.PrintWriter(out, true));
+        int rc = cl.execute("overlay-tcp", "--reps", "1", "--seconds", "1",
                 "--lab", lab, "--results", results.toString());
 
         String printed = bytes.toString(StandardCharsets.UTF_8);

@@ -79,6 +79,12 @@ final class NetlinkMessageWriter {
         return this;
     }
 
+    /** Appends an 8-bit attribute, e.g. a bridge port flag. */
+    NetlinkMessageWriter attrByte(int type, int value) {
+        buf.setByte(attr(type, 1), value);
+        return this;
+    }
+
     /** Appends a 32-bit attribute in host order. */
     NetlinkMessageWriter attrInt(int type, int value) {
         int at = attr(type, 4);

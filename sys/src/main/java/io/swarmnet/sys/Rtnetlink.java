@@ -26,8 +26,10 @@ public final class Rtnetlink implements Closeable {
     static final int RTM_NEWLINK = 16;
     static final int RTM_DELLINK = 17;
     static final int RTM_GETLINK = 18;
+    static final int RTM_SETLINK = 19;
     static final int RTM_NEWADDR = 20;
     static final int RTM_DELADDR = 21;
+    static final int RTM_GETADDR = 22;
     static final int RTM_NEWROUTE = 24;
     static final int RTM_DELROUTE = 25;
 
@@ -35,12 +37,15 @@ public final class Rtnetlink implements Closeable {
     static final int IFLA_IFNAME = 3;
     static final int IFLA_MTU = 4;
     static final int IFLA_MASTER = 10;
+    static final int IFLA_PROTINFO = 12;
     static final int IFLA_LINKINFO = 18;
     static final int IFLA_NET_NS_FD = 28;
     static final int IFLA_EXT_MASK = 29;
     static final int IFLA_INFO_KIND = 1;
     static final int IFLA_INFO_DATA = 2;
     static final int VETH_INFO_PEER = 1;
+    /** {@code IFLA_BRPORT_ISOLATED} from {@code linux/if_link.h}, inside {@code IFLA_PROTINFO}. */
+    static final int IFLA_BRPORT_ISOLATED = 33;
     /** {@code RTEXT_FILTER_SKIP_STATS}: leave the statistics out of link answers. */
     static final int RTEXT_FILTER_SKIP_STATS = 1 << 3;
 
@@ -53,6 +58,7 @@ public final class Rtnetlink implements Closeable {
 
     static final int AF_UNSPEC = 0;
     static final int AF_INET = 2;
+    static final int AF_BRIDGE = 7;
     static final int RT_TABLE_MAIN = 254;
     /** The protocol {@code ip route} marks its routes with. */
     static final int RTPROT_BOOT = 3;
@@ -121,6 +127,19 @@ public final class Rtnetlink implements Closeable {
         return links;
     }
 
+    /** Every IPv4 address of the namespace, on every link. */
+    public synchronized List<Ipv4LinkAddress> addresses() throws IOException {
+        List<Ipv4LinkAddress> addresses = new ArrayList<>();
+        dumpAddresses(socket.writer(), socket.nextSeq());
+        socket.execute("RTM_GETADDR dump", (buf, at, length) -> {
+            Ipv4LinkAddress address = parseAddress(buf, at, length);
+            if (address != null) {
+                addresses.add(address);
+            }
+        });
+        return addresses;
+    }
+
     /** Sets link {@code name} administratively up. */
     public synchronized void setLinkUp(String name) throws IOException {
         setFlags(socket.writer(), socket.nextSeq(), IfName.check(name), Link.IFF_UP, Link.IFF_UP);
@@ -177,6 +196,21 @@ public final class Rtnetlink implements Closeable {
     }
 
     /**
+     * Isolates bridge port {@code name}, or ends its isolation ({@code bridge link set dev
+     * NAME isolated on}): the bridge forwards nothing from one isolated port to another,
+     * while traffic between an isolated port and the rest (other ports, the bridge's own
+     * address) still flows.
+     *
+     * @throws NativeIoException ENODEV if there is no such link, EOPNOTSUPP if it is not a
+     *         bridge port
+     */
+    public synchronized void setBridgePortIsolated(String name, boolean isolated) throws IOException {
+        int index = linkIndex(name);
+        setBridgePort(socket.writer(), socket.nextSeq(), index, isolated);
+        socket.execute("RTM_SETLINK " + name + " isolated " + (isolated ? "on" : "off"), IGNORE);
+    }
+
+    /**
      * Creates bridge {@code name}, down and without ports.
      *
      * @throws NativeIoException EEXIST ({@link NativeIoException#isAlreadyExists()}) if a link
@@ -194,9 +228,24 @@ public final class Rtnetlink implements Closeable {
      * @throws NativeIoException EEXIST ({@link NativeIoException#isAlreadyExists()}) if either
      *         name is taken in its namespace
      */
-    public synchronized void addVeth(String name, String peerName, Netns peerNetns) throws IOException {
+    public void addVeth(String name, String peerName, Netns peerNetns) throws IOException {
+        addVeth(name, peerName, peerNetns, 0);
+    }
+
+    /**
+     * Creates veth pair {@code name} here and {@code peerName} in {@code peerNetns} (or
+     * here if that is {@code null}) as {@link #addVeth(String, String, Netns)} does, with
+     * the peer's hardware address set in the same request from the low 48 bits of
+     * {@code peerMac} (0 lets the kernel pick one), so the peer never exists with another.
+     */
+    public synchronized void addVeth(String name, String peerName, Netns peerNetns, long peerMac)
+            throws IOException {
+        if ((peerMac >>> 48) != 0) {
+            throw new IllegalArgumentException("MAC 0x" + Long.toHexString(peerMac) + " is longer than 48 bits");
+        }
         int peerNetnsFd = peerNetns == null ? -1 : peerNetns.fd();
-        newVeth(socket.writer(), socket.nextSeq(), IfName.check(name), IfName.check(peerName), peerNetnsFd);
+        newVeth(socket.writer(), socket.nextSeq(), IfName.check(name), IfName.check(peerName), peerNetnsFd,
+                peerMac);
         socket.execute("RTM_NEWLINK " + name + " type veth peer " + peerName, IGNORE);
     }
 
@@ -323,6 +372,21 @@ public final class Rtnetlink implements Closeable {
                 .attrInt(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
     }
 
+    static NetlinkMessageWriter dumpAddresses(NetlinkMessageWriter w, int seq) {
+        return w.begin(RTM_GETADDR, DUMP, seq).ifaddrmsg(AF_INET, 0, 0, RT_SCOPE_UNIVERSE, 0);
+    }
+
+    /**
+     * Bridge port settings go to the bridge's own handler ({@code AF_BRIDGE}), which finds
+     * the port by index only and reads {@code IFLA_PROTINFO} as port attributes only when
+     * it carries {@code NLA_F_NESTED}; without the flag it takes the value for an STP state.
+     */
+    static NetlinkMessageWriter setBridgePort(NetlinkMessageWriter w, int seq, int index, boolean isolated) {
+        w.begin(RTM_SETLINK, NEW, seq).ifinfomsg(AF_BRIDGE, index, 0, 0);
+        int protinfo = w.beginNested(IFLA_PROTINFO | Netlink.NLA_F_NESTED);
+        return w.attrByte(IFLA_BRPORT_ISOLATED, isolated ? 1 : 0).endNested(protinfo);
+    }
+
     static NetlinkMessageWriter setFlags(NetlinkMessageWriter w, int seq, byte[] name, int flags, int change) {
         return w.begin(RTM_NEWLINK, NEW, seq)
                 .ifinfomsg(AF_UNSPEC, 0, flags, change)
@@ -359,6 +423,11 @@ public final class Rtnetlink implements Closeable {
 
     static NetlinkMessageWriter newVeth(NetlinkMessageWriter w, int seq, byte[] name, byte[] peerName,
                                         int peerNetnsFd) {
+        return newVeth(w, seq, name, peerName, peerNetnsFd, 0);
+    }
+
+    static NetlinkMessageWriter newVeth(NetlinkMessageWriter w, int seq, byte[] name, byte[] peerName,
+                                        int peerNetnsFd, long peerMac) {
         w.begin(RTM_NEWLINK, CREATE, seq)
                 .ifinfomsg(AF_UNSPEC, 0, 0, 0)
                 .attrString(IFLA_IFNAME, name);
@@ -367,6 +436,9 @@ public final class Rtnetlink implements Closeable {
         int data = w.beginNested(IFLA_INFO_DATA);
         int peer = w.beginNested(VETH_INFO_PEER);
         w.ifinfomsg(AF_UNSPEC, 0, 0, 0);
+        if (peerMac != 0) {
+            w.attrMac(IFLA_ADDRESS, peerMac);
+        }
         if (peerNetnsFd >= 0) {
             w.attrInt(IFLA_NET_NS_FD, peerNetnsFd);
         }
@@ -414,6 +486,34 @@ public final class Rtnetlink implements Closeable {
             w.attrInt(RTA_OIF, index);
         }
         return w;
+    }
+
+    /**
+     * Reads an RTM_NEWADDR message: {@code struct ifaddrmsg}, then attributes; null for an
+     * address of another family. {@code IFA_LOCAL} is the address itself, where
+     * {@code IFA_ADDRESS} is the peer on a point-to-point link, so it is read first.
+     */
+    static Ipv4LinkAddress parseAddress(ByteBuf buf, int at, int length) throws IOException {
+        int ifaddr = at + Netlink.NLMSG_HDRLEN;
+        int attrs = ifaddr + NetlinkMessageWriter.IFADDRMSG_SIZE;
+        int end = at + length;
+        if (Netlink.messageType(buf, at) != RTM_NEWADDR || attrs > end) {
+            throw new IOException("malformed address message of type " + Netlink.messageType(buf, at)
+                    + " and " + length + " bytes");
+        }
+        if (buf.getUnsignedByte(ifaddr) != AF_INET) {
+            return null;
+        }
+        int prefixLength = buf.getUnsignedByte(ifaddr + 1);
+        int index = Buffers.getHostInt(buf, ifaddr + 4);
+        int attr = Netlink.findAttr(buf, attrs, end, IFA_LOCAL);
+        if (attr < 0) {
+            attr = Netlink.findAttr(buf, attrs, end, IFA_ADDRESS);
+        }
+        if (attr < 0 || Netlink.attrLength(buf, attr) != Netlink.NLA_HDRLEN + 4 || prefixLength > 32) {
+            throw new IOException("malformed IPv4 address message for ifindex " + index);
+        }
+        return new Ipv4LinkAddress(index, buf.getInt(attr + Netlink.NLA_HDRLEN), prefixLength);
     }
 
     /** Reads an RTM_NEWLINK message: {@code struct ifinfomsg}, then attributes. */

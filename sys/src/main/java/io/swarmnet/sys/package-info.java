@@ -5,8 +5,9 @@
  * ({@code linux/if_tun.h}) opens {@link io.swarmnet.sys.TapDevice}s whose frames may start
  * with a {@link io.swarmnet.sys.VirtioNetHdr}; {@link io.swarmnet.sys.Netns}
  * ({@code sched.h}) runs code inside a network namespace; {@link io.swarmnet.sys.Rtnetlink}
- * ({@code linux/rtnetlink.h}) programs links, addresses and routes;
- * {@link io.swarmnet.sys.Sysctl} reads and writes {@code /proc/sys}. Every failed call is a
+ * ({@code linux/rtnetlink.h}) programs links, addresses, routes and bridge ports;
+ * {@link io.swarmnet.sys.Nftables} ({@code nftables/libnftables.h}) changes the nftables
+ * ruleset; {@link io.swarmnet.sys.Sysctl} reads and writes {@code /proc/sys}. Every failed call is a
  * {@link io.swarmnet.sys.NativeIoException} naming the call and its errno.
  *
  * <p>Everything that creates a kernel object (a TAP, a socket) does so in the network

@@ -86,4 +86,37 @@ class NetlinkParseTest {
             small.release();
         }
     }
+
+    @Test
+    void readsTheLocalAddressOfAnAddressMessage() throws IOException {
+        int length = writer.begin(Rtnetlink.RTM_NEWADDR, 0, 1)
+                .ifaddrmsg(Rtnetlink.AF_INET, 24, 0, 0, 5)
+                .attrIpv4(Rtnetlink.IFA_ADDRESS, 0x0a000002)
+                .attrIpv4(Rtnetlink.IFA_LOCAL, 0x0a000001).end();
+
+        assertThat(Rtnetlink.parseAddress(buf, 0, length)).isEqualTo(new Ipv4LinkAddress(5, 0x0a000001, 24));
+    }
+
+    @Test
+    void skipsAddressesOfOtherFamiliesAndRefusesOnesWithoutAnAddress() {
+        int v6 = writer.begin(Rtnetlink.RTM_NEWADDR, 0, 1).ifaddrmsg(10, 64, 0, 0, 5).end();
+        assertThat(catchIo(() -> Rtnetlink.parseAddress(buf, 0, v6))).isNull();
+
+        int bare = writer.begin(Rtnetlink.RTM_NEWADDR, 0, 1).ifaddrmsg(Rtnetlink.AF_INET, 24, 0, 0, 5).end();
+        assertThatThrownBy(() -> Rtnetlink.parseAddress(buf, 0, bare)).isInstanceOf(IOException.class)
+                .hasMessageContaining("ifindex 5");
+    }
+
+    private static Ipv4LinkAddress catchIo(IoCall call) {
+        try {
+            return call.get();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoCall {
+        Ipv4LinkAddress get() throws IOException;
+    }
 }

@@ -61,6 +61,23 @@ class RtnetlinkRequestTest {
     }
 
     @Test
+    void buildsAddressDumpLikeIproute2() {
+        // ip -4 addr show
+        assertThat(sent(Rtnetlink.dumpAddresses(writer, SEQ)))
+                .isEqualTo(hex("18000000 1600 0103 3b70026b 00000000"
+                        + " 02 00 00 00 00000000"));
+    }
+
+    @Test
+    void buildsBridgePortIsolatedLikeIproute2() {
+        // bridge link set dev va isolated on (ifindex 4), seq 0x6b027ac7
+        assertThat(sent(Rtnetlink.setBridgePort(writer, 0x6b027ac7, 4, true)))
+                .isEqualTo(hex("2c000000 1300 0500 c77a026b 00000000"
+                        + " 07 00 0000 04000000 00000000 00000000"
+                        + " 0c00 0c80 0500 2100 01000000"));
+    }
+
+    @Test
     void buildsDefaultRouteReplaceLikeIproute2() {
         // ip route replace default via 10.1.2.254
         assertThat(sent(Rtnetlink.newRoute(writer, SEQ, Rtnetlink.REPLACE, Ipv4Route.defaultVia(0x0a0102fe), 0)))
@@ -109,6 +126,21 @@ class RtnetlinkRequestTest {
                         + " 3400 1200 0800 0100 76657468"
                         + " 2800 0200 2400 0100"
                         + " 00 00 0000 00000000 00000000 00000000"
+                        + " 0800 1c00 04000000"
+                        + " 0700 0300 76620000"));
+    }
+
+    @Test
+    void buildsVethWithPeerAddressLikeIproute2() {
+        // ip link add va type veth peer name vb address 02:42:ac:12:00:02 netns NS (fd 4), seq 0x6b027b65
+        assertThat(sent(Rtnetlink.newVeth(writer, 0x6b027b65, name("va"), name("vb"), 4, 0x0242ac120002L)))
+                .isEqualTo(hex("68000000 1000 0506 657b026b 00000000"
+                        + " 00 00 0000 00000000 00000000 00000000"
+                        + " 0700 0300 76610000"
+                        + " 4000 1200 0800 0100 76657468"
+                        + " 3400 0200 3000 0100"
+                        + " 00 00 0000 00000000 00000000 00000000"
+                        + " 0a00 0100 0242ac120002 0000"
                         + " 0800 1c00 04000000"
                         + " 0700 0300 76620000"));
     }

@@ -64,6 +64,17 @@ class RtnetlinkTest {
     }
 
     @Test
+    void vethPeerIsBornWithTheAddressAskedFor() throws IOException {
+        rtnl.addVeth("va", "eth1", b.netns(), 0x0242ac120002L);
+
+        try (Rtnetlink inB = Rtnetlink.open(b.netns())) {
+            assertThat(inB.link("eth1").orElseThrow().mac()).isEqualTo(0x0242ac120002L);
+        }
+        assertThatThrownBy(() -> rtnl.addVeth("vc", "vd", null, 1L << 48))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void vethWithoutPeerNamespaceHasBothEndsHere() throws IOException {
         rtnl.addVeth("v0", "v1", null);
 
@@ -136,6 +147,41 @@ class RtnetlinkTest {
         assertThat(rtnl.deleteAddress("br0", GW_ADDR, 16)).isFalse();
         assertThat(rtnl.deleteAddress("nosuchlink", GW_ADDR, 16)).isFalse();
         assertThat(a.ip("addr", "show", "dev", "br0")).doesNotContain("172.18.0.2");
+    }
+
+    @Test
+    void addressesOfEveryLinkAreListed() throws IOException {
+        rtnl.addBridge("br0");
+        rtnl.addAddress("br0", GW_ADDR, 16);
+        rtnl.setLinkUp("lo");
+        int br0 = rtnl.linkIndex("br0");
+
+        assertThat(rtnl.addresses()).containsExactlyInAnyOrder(
+                new Ipv4LinkAddress(1, 0x7f000001, 8), new Ipv4LinkAddress(br0, GW_ADDR, 16));
+    }
+
+    @Test
+    void bridgePortIsIsolatedAndReleased() throws IOException {
+        rtnl.addBridge("br0");
+        rtnl.addVeth("vp", "vq", null);
+        rtnl.setMaster("vp", "br0");
+
+        rtnl.setBridgePortIsolated("vp", true);
+        rtnl.setBridgePortIsolated("vp", true);
+        assertThat(a.ip("-d", "link", "show", "dev", "vp")).contains("isolated on");
+
+        rtnl.setBridgePortIsolated("vp", false);
+        assertThat(a.ip("-d", "link", "show", "dev", "vp")).contains("isolated off");
+    }
+
+    @Test
+    void isolatingALinkThatIsNoBridgePortIsRefused() throws IOException {
+        rtnl.addVeth("vp", "vq", null);
+
+        assertThatThrownBy(() -> rtnl.setBridgePortIsolated("vp", true))
+                .isInstanceOf(NativeIoException.class).hasMessageContaining("RTM_SETLINK vp isolated on");
+        assertThatThrownBy(() -> rtnl.setBridgePortIsolated("nosuchlink", true))
+                .isInstanceOfSatisfying(NativeIoException.class, e -> assertThat(e.isAbsent()).isTrue());
     }
 
     @Test

@@ -1,20 +1,35 @@
 package io.swarmnet.agent.daemon;
 
+import io.swarmnet.agent.api.ApiServer;
+import io.swarmnet.agent.overlay.OverlayDataPlane;
+import io.swarmnet.agent.overlay.OverlayMetrics;
+import io.swarmnet.agent.overlay.OverlayTablesMapper;
+import io.swarmnet.agent.overlay.Underlay;
 import io.swarmnet.agent.cli.UserException;
 import io.swarmnet.control.model.Node;
 import io.swarmnet.control.model.NodeRole;
 import io.swarmnet.control.node.NodeId;
 import io.swarmnet.control.node.NodeRegistry;
 import io.swarmnet.control.node.NodeSession;
+import io.swarmnet.control.store.EmbeddedStore;
 import io.swarmnet.control.store.EtcdStore;
 import io.swarmnet.control.store.Store;
 import io.swarmnet.control.store.StoreException;
+import io.swarmnet.control.tables.DesiredTablesPublisher;
+import io.swarmnet.control.watch.ClusterWatcher;
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.vxlan.vtep.Vtep;
+import io.swarmnet.vxlan.vtep.VtepConfig;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,17 +51,27 @@ public final class Agent {
         GRPC_JUL.setLevel(java.util.logging.Level.WARNING);
     }
 
+    /** How long an attach waits for this node's view to catch up with a task just created. */
+    private static final Duration ATTACH_WAIT = Duration.ofSeconds(5);
+
     private final Store store;
     private final NodeSession session;
     private final HttpMetricsServer server;
+    private final ApiServer api;
+    private final ClusterWatcher watcher;
+    private final OverlayDataPlane dataPlane;
     private final Node node;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Agent(Store store, NodeSession session, HttpMetricsServer server, Node node) {
+    private Agent(Store store, NodeSession session, HttpMetricsServer server, ApiServer api, ClusterWatcher watcher,
+                  OverlayDataPlane dataPlane, Node node) {
         this.store = store;
         this.session = session;
         this.server = server;
+        this.api = api;
+        this.watcher = watcher;
+        this.dataPlane = dataPlane;
         this.node = node;
     }
 
@@ -64,41 +89,131 @@ public final class Agent {
         }
         Store store;
         try {
-            store = EtcdStore.connect(config.store(), config.storeTimeout());
+            store = config.store() == null
+                    ? EmbeddedStore.open(config.dataRoot().resolve(EmbeddedStore.DIRECTORY), config.storeTimeout())
+                    : EtcdStore.connect(config.store(), config.storeTimeout());
         } catch (StoreException e) {
             throw new UserException(e.getMessage(), e);
         }
         HttpMetricsServer server = null;
         NodeSession session = null;
+        ApiServer api = null;
+        ClusterWatcher watcher = new ClusterWatcher(store);
+        OverlayDataPlane dataPlane = null;
+        AtomicBoolean started = new AtomicBoolean();
         try {
             String advertise = config.advertiseAddr().getHostAddress();
-            NodeRole role = NodeRegistry.roleFor(advertise, store.memberClientUrls());
+            // The host that holds the embedded store is its cluster's one manager, as the
+            // host that ran 'docker swarm init' is.
+            NodeRole role = store instanceof EmbeddedStore ? NodeRole.MANAGER
+                    : NodeRegistry.roleFor(advertise, store.memberClientUrls());
             AgentMetrics metrics = new AgentMetrics();
             NodeSession s = new NodeSession(store, Node.of(nodeId, config.hostname(), role, advertise),
                     config.nodeTtl(), metrics::leaseKeptAlive);
             session = s;
             try {
-                server = HttpMetricsServer.bind(config.metricsAddr(), metrics.registry(), s::healthy);
+                // Healthy only once every part is up: the lab and operators wait on /healthz
+                // before using the API socket, which is bound last.
+                server = HttpMetricsServer.bind(config.metricsAddr(), metrics.registry(),
+                        () -> started.get() && s.healthy());
             } catch (IOException e) {
                 throw new UserException("cannot serve metrics on --metrics-addr " + hostPort(config.metricsAddr()) + ": " + e.getMessage(), e);
             }
             Node registered = session.start();
             metrics.nodeInfo(nodeId, registered.hostname(), registered.role().label());
+            DesiredTablesPublisher publisher = new DesiredTablesPublisher(nodeId);
+            watcher.addListener(publisher);
+            dataPlane = startDataPlane(config, nodeId, watcher, publisher, store);
+            if (dataPlane != null) {
+                OverlayDataPlane plane = dataPlane;
+                // After the publisher: its tables are current when the reconciler reads them.
+                watcher.addListener(update -> plane.onViewUpdate());
+                OverlayMetrics.register(metrics.registry(), plane);
+            }
+            OverlayMetrics.register(metrics.registry(), watcher.metrics());
+            watcher.start();
+            try {
+                api = ApiServer.bind(config.apiSocket(), AgentApi.routes(registered, config, dataPlane));
+            } catch (IOException e) {
+                throw new UserException(e.getMessage(), e);
+            }
             LOG.info("swarmnet agent started: node {} ({}) role={} availability={} advertise-addr={} data-path-port={} "
-                            + "metrics=http://{} store={} data-root={}",
+                            + "metrics=http://{} api=unix://{} store={} data-root={}",
                     nodeId, registered.hostname(), registered.role().label(), registered.availability().label(),
-                    advertise, config.dataPathPort(), hostPort(server.localAddress()), store.address(), config.dataRoot());
-            return new Agent(store, session, server, registered);
+                    advertise, config.dataPathPort(), hostPort(server.localAddress()), api.socket(), store.address(),
+                    config.dataRoot());
+            started.set(true);
+            return new Agent(store, session, server, api, watcher, dataPlane, registered);
         } catch (StoreException e) {
-            closeAll(session, server, store);
+            closeAll(api, dataPlane, watcher, session, server, store);
             throw new UserException(e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeAll(session, server, store);
+            closeAll(api, dataPlane, watcher, session, server, store);
             throw e;
         }
     }
 
-    private static void closeAll(NodeSession session, HttpMetricsServer server, Store store) {
+    /**
+     * Binds the VTEP on the advertise address and starts the overlay data plane, or returns
+     * null when the advertise address cannot be an underlay (loopback, IPv6): the agent then
+     * serves the control plane only, as the single-host tests run it.
+     */
+    private static OverlayDataPlane startDataPlane(AgentConfig config, String nodeId, ClusterWatcher watcher,
+                                                   DesiredTablesPublisher publisher, Store store) {
+        InetAddress advertise = config.advertiseAddr();
+        if (!(advertise instanceof Inet4Address) || advertise.isLoopbackAddress()) {
+            LOG.warn("no overlay data plane: --advertise-addr {} is not an IPv4 underlay address other nodes can reach",
+                    advertise.getHostAddress());
+            return null;
+        }
+        int address = Ipv4Address.parse(advertise.getHostAddress());
+        int underlayMtu;
+        try {
+            underlayMtu = Underlay.mtuOf(address).orElseThrow(() -> new UserException(
+                    "--advertise-addr " + advertise.getHostAddress() + " is not an address of this host's interfaces"));
+        } catch (IOException e) {
+            throw new UserException("cannot read this host's interfaces: " + e.getMessage(), e);
+        }
+        Vtep vtep = Vtep.create(VtepConfig.builder(address).dataPathPort(config.dataPathPort()).build());
+        boolean success = false;
+        try {
+            try {
+                vtep.bind();
+            } catch (IOException e) {
+                throw new UserException("cannot bind the VXLAN data path on " + advertise.getHostAddress() + ":"
+                        + config.dataPathPort() + ": " + e.getMessage(), e);
+            }
+            OverlayDataPlane plane;
+            try {
+                plane = OverlayDataPlane.start(nodeId, vtep, underlayMtu, config.gwbridgePool(),
+                        config.dataRoot().resolve("overlay"), watcher, publisher, store, ATTACH_WAIT);
+            } catch (IOException e) {
+                throw new UserException("cannot start the gwbridge: " + e.getMessage(), e);
+            }
+            LOG.info("overlay data plane: VTEP {}, underlay MTU {}, overlay MTU {} by default",
+                    vtep.localAddress(), underlayMtu, underlayMtu - OverlayTablesMapper.VXLAN_OVERHEAD);
+            success = true;
+            return plane;
+        } finally {
+            if (!success) {
+                try {
+                    vtep.close();
+                } catch (IOException e) {
+                    LOG.warn("closing the VTEP: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    private static void closeAll(ApiServer api, OverlayDataPlane dataPlane, ClusterWatcher watcher,
+                                 NodeSession session, HttpMetricsServer server, Store store) {
+        if (api != null) {
+            api.close();
+        }
+        if (dataPlane != null) {
+            dataPlane.close();
+        }
+        watcher.close();
         if (session != null) {
             session.close();
         }
@@ -117,6 +232,10 @@ public final class Agent {
         return session.healthy();
     }
 
+    public Path apiSocket() {
+        return api.socket();
+    }
+
     public InetSocketAddress metricsAddress() {
         return server.localAddress();
     }
@@ -131,6 +250,11 @@ public final class Agent {
             return;
         }
         try {
+            api.close();
+            if (dataPlane != null) {
+                dataPlane.close();
+            }
+            watcher.close();
             session.close();
             server.close();
             store.close();

@@ -2,8 +2,9 @@ package io.swarmnet.agent.daemon;
 
 import io.swarmnet.agent.cli.AddressLiterals;
 import io.swarmnet.agent.cli.LogLevels;
-import io.swarmnet.agent.cli.UserException;
 import io.swarmnet.control.store.StoreAddress;
+import io.swarmnet.gwbridge.GwBridgeConfig;
+import io.swarmnet.gwbridge.GwBridgeConfigException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = "Run the node agent: registers this host as a node of the cluster whose managers"
-                + " run the etcd given by --store, and serves /metrics and /healthz on --metrics-addr.")
+                + " run the etcd given by --store (without it, of this host's embedded store), and serves"
+                + " /metrics and /healthz on --metrics-addr.")
 public final class AgentCommand implements Callable<Integer> {
     static final int MIN_DATA_PATH_PORT = 1024;
     static final int MAX_DATA_PATH_PORT = 49151;
@@ -47,7 +49,7 @@ public final class AgentCommand implements Callable<Integer> {
     private int dataPathPort;
 
     @Option(names = "--store", paramLabel = "etcd://HOST:PORT[,HOST:PORT...]",
-            description = "The managers' etcd endpoints. Required until the embedded single-host store (issue #3).")
+            description = "The managers' etcd endpoints (default: the embedded single-host store under --data-root).")
     private String store;
 
     @Option(names = "--metrics-addr", paramLabel = "IP:PORT", defaultValue = "127.0.0.1:9323",
@@ -55,7 +57,8 @@ public final class AgentCommand implements Callable<Integer> {
     private String metricsAddr;
 
     @Option(names = "--data-root", paramLabel = "DIR", defaultValue = "/var/lib/swarmnet",
-            description = "Where the node keeps its state, such as its id (default: ${DEFAULT-VALUE}).")
+            description = "Where the node keeps its state: its id and the local API socket api.sock"
+                    + " (default: ${DEFAULT-VALUE}).")
     private Path dataRoot;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
@@ -69,6 +72,10 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--store-timeout", paramLabel = "SECONDS", defaultValue = "5",
             description = "Bound on connecting to the store and on each request, 1-300 (default: ${DEFAULT-VALUE}).")
     private int storeTimeoutSeconds;
+
+    @Option(names = "--gwbridge-pool", paramLabel = "CIDR", defaultValue = GwBridgeConfig.DEFAULT_POOL,
+            description = "Address pool of docker_gwbridge, the tasks' egress network (default: ${DEFAULT-VALUE}).")
+    private String gwbridgePool;
 
     @Override
     public Integer call() {
@@ -105,11 +112,7 @@ public final class AgentCommand implements Callable<Integer> {
 
     /** Validates every flag before anything starts, so a bad one costs nothing to undo. */
     AgentConfig config() {
-        if (store == null) {
-            throw new UserException("--store etcd://HOST:PORT[,HOST:PORT...] is required: "
-                    + "the embedded single-host store comes with issue #3");
-        }
-        StoreAddress storeAddress = parse("--store", store, StoreAddress::parse);
+        StoreAddress storeAddress = store == null ? null : parse("--store", store, StoreAddress::parse);
         InetAddress advertise = parse("--advertise-addr", advertiseAddr, AddressLiterals::parseIp);
         if (advertise.isAnyLocalAddress() || advertise.isMulticastAddress()) {
             throw usage("--advertise-addr " + advertiseAddr + " is not an address other nodes can reach");
@@ -129,12 +132,17 @@ public final class AgentCommand implements Callable<Integer> {
         if (storeTimeoutSeconds < 1 || storeTimeoutSeconds > 300) {
             throw usage("--store-timeout " + storeTimeoutSeconds + " is out of range: it must be 1-300 seconds");
         }
+        try {
+            GwBridgeConfig.parse(gwbridgePool, null, dataRoot);
+        } catch (GwBridgeConfigException e) {
+            throw usage("invalid --gwbridge-pool: " + e.getMessage());
+        }
         parse("--log-level", logLevel, level -> {
             LogLevels.apply(level);
             return level;
         });
         return new AgentConfig(name, advertise, dataPathPort, storeAddress, metrics, dataRoot,
-                Duration.ofSeconds(nodeTtlSeconds), Duration.ofSeconds(storeTimeoutSeconds));
+                Duration.ofSeconds(nodeTtlSeconds), Duration.ofSeconds(storeTimeoutSeconds), gwbridgePool);
     }
 
     private interface Parser<T> {

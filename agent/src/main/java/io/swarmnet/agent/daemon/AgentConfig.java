@@ -12,12 +12,19 @@ import java.time.Duration;
  * @param hostname      the node's name in the registry
  * @param advertiseAddr the address other nodes reach this one at (and the VXLAN underlay address)
  * @param dataPathPort  the UDP port of the VXLAN data path
- * @param store         the managers' etcd endpoints
+ * @param store         the managers' etcd endpoints, or null for the embedded single-host store under {@code dataRoot}
  * @param metricsAddr   where /metrics and /healthz are served
- * @param dataRoot      where the node keeps its state, e.g. its id
+ * @param dataRoot      where the node keeps its state: its id and the local API socket
  * @param nodeTtl       how long the node stays ready after its agent stops answering
  * @param storeTimeout  the bound on connecting to the store and on every request
+ * @param gwbridgePool  the docker_gwbridge address pool, e.g. 172.18.0.0/16
  */
 public record AgentConfig(String hostname, InetAddress advertiseAddr, int dataPathPort, StoreAddress store,
-                          InetSocketAddress metricsAddr, Path dataRoot, Duration nodeTtl, Duration storeTimeout) {
+                          InetSocketAddress metricsAddr, Path dataRoot, Duration nodeTtl, Duration storeTimeout,
+                          String gwbridgePool) {
+
+    /** The local API's unix socket: under the data root, so agents sharing a machine (the lab) never collide. */
+    public Path apiSocket() {
+        return dataRoot.resolve("api.sock");
+    }
 }

@@ -34,6 +34,11 @@ final class AgentFleet {
                 .collect(Collectors.joining(","));
     }
 
+    /** Where host {@code h}'s agent keeps its state (node id, API socket) in the lab's state dir. */
+    static Path dataRoot(Path stateDir, LabHost h) {
+        return stateDir.resolve(h.name()).resolve("agent");
+    }
+
     /** The command that runs the agent of host {@code h} inside its namespace. */
     static List<String> command(LabHost h, String storeUrl, Path dataRoot) {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", h.namespace(), java()));

@@ -1,17 +1,23 @@
 package io.swarmnet.agent.lab;
 
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code swarmnet demo}: a fresh lab named {@code demo}, left running, with what to try next. */
+/** {@code swarmnet demo}: a fresh lab named {@code demo} running an echo service across its hosts, left running, with what to try next. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Replaces any lab named 'demo' with a fresh one, leaves it running and shows what to try.")
+        description = "Replaces any lab named 'demo' with a fresh one, deploys an echo service with tasks on every host, "
+                + "shows them reaching each other across hosts, leaves it running and shows what to try.")
 public final class DemoCommand implements Callable<Integer> {
     static final String NAME = "demo";
+    static final String SERVICE = "echo";
+    static final int REPLICAS = 4;
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Spec
     CommandSpec spec;
@@ -36,9 +42,31 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Lab lab = Lab.up(s);
         LabPrinter.text(lab.status(), out);
+        out.println();
+        out.println("Deploying service " + SERVICE + " (" + REPLICAS + " replicas of 'swarmnet echo-server'):");
+        List<LabTask> tasks = LabTasks.open(lab).deploy(new DeploySpec(SERVICE, REPLICAS, null, List.of(),
+                List.of("swarmnet", "echo-server")));
+        LabCommand.printTasks(spec, tasks);
+        out.println();
+        out.println("Tasks reaching each other across hosts over the overlay (HTTP to port 80):");
+        CommandRunner runner = new CommandRunner();
+        for (LabTask to : tasks) {
+            LabTask from = tasks.stream().filter(t -> !t.host().equals(to.host())).findFirst().orElse(tasks.get(0));
+            out.println("  " + from.name() + " (" + from.host() + ") -> " + to.name() + " (" + to.host() + "): "
+                    + who(runner, from, to));
+        }
+        LabTask first = tasks.get(0);
+        LabTask last = tasks.stream().filter(t -> !t.host().equals(first.host())).reduce((a, b) -> b)
+                .orElse(tasks.get(tasks.size() - 1));
         String w1 = lab.workers() > 0 ? "w1" : "m1";
         out.println();
         out.println("Try:");
+        out.println("  ip netns exec " + first.namespace() + " curl -s http://" + last.ip() + "/"
+                + "   # a task asks another task, on another host");
+        out.println("  ip netns exec " + first.namespace() + " ping -c3 " + last.ip());
+        out.println("  bin/swarmnet lab scale --name demo " + SERVICE + "=6");
+        out.println("  bin/swarmnet lab deploy --name demo web --replicas 2 -- swarmnet echo-server"
+                + "   # another service on its own overlay");
         out.println("  bin/swarmnet lab exec --name demo client -- ping -c1 " + lab.address(w1)
                 + "      # the client reaches a host over the underlay");
         out.println("  bin/swarmnet lab exec --name demo m1 -- curl -s http://" + lab.metricsAddr("m1") + "/metrics | head"
@@ -50,5 +78,22 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  bin/swarmnet lab down --name demo");
         out.flush();
         return 0;
+    }
+
+    // The first answer takes a JVM start; a task that never answers is shown as such.
+    private static String who(CommandRunner runner, LabTask from, LabTask to) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            CommandRunner.Result r = runner.run(List.of("ip", "netns", "exec", from.namespace(),
+                    "curl", "-s", "--max-time", "2", "http://" + to.ip() + "/"));
+            String line = CommandRunner.firstLine(r.stdout(), "");
+            if (r.ok() && !line.isEmpty()) {
+                return line;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return "no answer within " + WAIT.toSeconds() + "s (log: " + to.log() + ")";
+            }
+            EtcdCluster.sleep(300);
+        }
     }
 }

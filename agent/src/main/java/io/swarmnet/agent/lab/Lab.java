@@ -226,6 +226,11 @@ public final class Lab implements AutoCloseable {
         return AgentFleet.metricsAddr(host(host));
     }
 
+    /** The unix socket of a host's agent API (the agent runs in the host's namespace, the socket is a file here). */
+    public Path apiSocket(String host) {
+        return AgentFleet.dataRoot(stateDir(), host(host)).resolve("api.sock");
+    }
+
     /** Runs a command in a host's namespace and captures its output; 60 s timeout. */
     public CommandRunner.Result exec(String host, String... command) {
         return exec(host, EXEC_TIMEOUT, List.of(command));

@@ -61,7 +61,7 @@ final class LabBuilder {
             String store = AgentFleet.storeUrl(managers);
             List<StartedDaemon> agents = new ArrayList<>();
             for (LabHost h : agentHosts) {
-                Path dataRoot = hostDir(h).resolve("agent");
+                Path dataRoot = AgentFleet.dataRoot(stateDir, h);
                 createDirectories(dataRoot);
                 agents.add(startDaemon("agent", h, AgentFleet.command(h, store, dataRoot)));
             }

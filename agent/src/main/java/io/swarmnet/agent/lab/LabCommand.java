@@ -2,6 +2,8 @@ package io.swarmnet.agent.lab;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import io.swarmnet.agent.cluster.OptionSyntax;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -19,14 +21,15 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "A cluster on this machine made of network namespaces: an underlay switch, "
                 + "managers running etcd and an agent, workers running an agent, a client and an internet.",
-        subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Exec.class})
+        subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Exec.class,
+            LabCommand.Deploy.class, LabCommand.Scale.class, LabCommand.Rm.class})
 public final class LabCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing subcommand: up, down, status or exec");
+        throw new ParameterException(spec.commandLine(), "missing subcommand: up, down, status, exec, deploy, scale or rm");
     }
 
     /** The {@code --name} option every lab command takes, validated as it is parsed. */
@@ -173,6 +176,121 @@ public final class LabCommand implements Callable<Integer> {
             Preflight.requireRoot();
             return Lab.open(lab.name).execInteractive(host, argv);
         }
+    }
+
+    /** {@code lab deploy}. */
+    @Command(name = "deploy", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Creates a service in the lab's cluster and runs its tasks: one namespace per task on the "
+                    + "host the scheduler picked, attached through that host's agent, running CMD. "
+                    + "A leading 'swarmnet' in CMD runs this build, e.g. -- swarmnet echo-server.")
+    static final class Deploy implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        NameOption lab;
+        @Parameters(index = "0", paramLabel = "SERVICE", description = "Service name: lowercase letters, digits, '-'.")
+        String service;
+        @Option(names = "--replicas", paramLabel = "N", defaultValue = "1", description = "Number of tasks (default: ${DEFAULT-VALUE}).")
+        int replicas;
+        @Option(names = "--network", paramLabel = "NETWORK",
+                description = "An existing overlay network to join (default: a new attachable overlay SERVICE_default, "
+                        + "removed with the service).")
+        String network;
+        @Option(names = {"-p", "--publish"}, paramLabel = "PORT",
+                description = "Publish a port: published=P,target=T[,protocol=udp][,mode=host] or [P:]T[/udp].")
+        List<String> ports = new ArrayList<>();
+        @Parameters(index = "1..*", paramLabel = "CMD", description = "What each task runs, after '--'.")
+        List<String> command = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            DeploySpec d;
+            try {
+                ports.forEach(new OptionSyntax.Publish()::convert);
+                d = new DeploySpec(service, replicas, network, ports, command);
+            } catch (IllegalArgumentException | CommandLine.TypeConversionException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            Preflight.requireRoot();
+            printTasks(spec, LabTasks.open(Lab.open(lab.name)).deploy(d));
+            return 0;
+        }
+    }
+
+    /** {@code lab scale}. */
+    @Command(name = "scale", mixinStandardHelpOptions = true,
+            description = "Sets services' replicas, starting or stopping tasks to match, as 'docker service scale' does.")
+    static final class Scale implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        NameOption lab;
+        @Parameters(arity = "1..*", paramLabel = "SERVICE=N", description = "A service and its new replica count.")
+        List<String> targets;
+
+        @Override
+        public Integer call() {
+            List<String[]> parsed = new ArrayList<>();
+            for (String t : targets) {
+                int eq = t.indexOf('=');
+                if (eq <= 0 || !t.substring(eq + 1).matches("-?[0-9]{1,9}")) {
+                    throw new ParameterException(spec.commandLine(), "invalid scale '" + t + "': expected SERVICE=REPLICAS");
+                }
+                try {
+                    DeploySpec.validateService(t.substring(0, eq));
+                    DeploySpec.validateReplicas(Integer.parseInt(t.substring(eq + 1)));
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), e.getMessage());
+                }
+                parsed.add(new String[] {t.substring(0, eq), t.substring(eq + 1)});
+            }
+            Preflight.requireRoot();
+            LabTasks tasks = LabTasks.open(Lab.open(lab.name));
+            List<LabTask> all = new ArrayList<>();
+            for (String[] p : parsed) {
+                all.addAll(tasks.scale(p[0], Integer.parseInt(p[1])));
+            }
+            printTasks(spec, all);
+            return 0;
+        }
+    }
+
+    /** {@code lab rm}. */
+    @Command(name = "rm", mixinStandardHelpOptions = true,
+            description = "Removes services: stops their tasks, detaches and deletes their namespaces, removes the "
+                    + "service and its default network.")
+    static final class Rm implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        NameOption lab;
+        @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "Service names.")
+        List<String> services;
+
+        @Override
+        public Integer call() {
+            Preflight.requireRoot();
+            PrintWriter out = spec.commandLine().getOut();
+            LabTasks tasks = LabTasks.open(Lab.open(lab.name));
+            for (String s : services) {
+                List<LabTask> removed = tasks.remove(s);
+                out.println(s + ": " + removed.size() + " task" + (removed.size() == 1 ? "" : "s") + " removed");
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    /** Prints the task table, and a warning on stderr for every task whose command has already exited. */
+    static void printTasks(CommandSpec spec, List<LabTask> tasks) {
+        LabPrinter.tasks(tasks, spec.commandLine().getOut());
+        PrintWriter err = spec.commandLine().getErr();
+        for (LabTask t : tasks) {
+            if (!t.running()) {
+                err.println("swarmnet: warning: task " + t.name() + " is not running" + StartedDaemon.lastLogLine(Path.of(t.log()), ": "));
+            }
+        }
+        err.flush();
     }
 
     /** Builds a spec from options; a value out of range is a usage error (exit 2) naming the option. */

@@ -60,6 +60,17 @@ final class LabPrinter {
         out.println("agents: " + healthy + " of " + s.agents().size() + " healthy");
     }
 
+    /** The task table {@code lab deploy} and {@code lab scale} print: TASK, HOST, IP, NAMESPACE. */
+    static void tasks(List<LabTask> tasks, PrintWriter out) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"TASK", "HOST", "IP", "NAMESPACE"});
+        for (LabTask t : tasks) {
+            rows.add(new String[] {t.name(), t.host(), t.ip(), t.namespace()});
+        }
+        table(rows, out);
+        out.flush();
+    }
+
     private static String count(int n, String what) {
         return n + " " + what + (n == 1 ? "" : "s");
     }

@@ -32,9 +32,13 @@ final class LabTeardown {
     private LabTeardown() {
     }
 
-    /** Only names a lab creates: a lab named "a" never matches "ab-m1" or another tool's "a-foo". */
+    /**
+     * Only names a lab creates: its hosts, and namespaces that live on a host (tasks,
+     * benchmark anchors) named {@code <lab>-<host>-<suffix>}. A lab named "a" never
+     * matches "ab-m1" or another tool's "a-foo".
+     */
     static Pattern namespacePattern(String lab) {
-        return Pattern.compile(Pattern.quote(lab) + "-(fabric|client|internet|m[1-9][0-9]?|w[1-9][0-9]?)");
+        return Pattern.compile(Pattern.quote(lab) + "-(fabric|client|internet|[mw][1-9][0-9]?(-[a-z0-9][a-z0-9._-]*)?)");
     }
 
     /** The lab's namespaces that exist now, found by name. */

@@ -93,7 +93,7 @@ final class Topology {
 
     // 'ip netns exec' bind-mounts this over /etc/resolv.conf, so anything run in the lab
     // resolves through the lab's own internet namespace, never the machine's resolver.
-    private static void writeResolvConf(String ns) {
+    static void writeResolvConf(String ns) {
         Path dir = ETC_NETNS.resolve(ns);
         try {
             Files.createDirectories(dir);

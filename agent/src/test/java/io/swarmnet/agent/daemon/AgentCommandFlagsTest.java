@@ -98,12 +98,16 @@ class AgentCommandFlagsTest {
     }
 
     @Test
-    void missingStoreSaysTheEmbeddedStoreIsNotThereYet() {
-        Result r = run("--advertise-addr", "127.0.0.1");
+    void embeddedStoreThatCannotOpenFailsInOneLine() throws IOException {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Files.writeString(root.resolve("store"), "not a directory");
+
+        Result r = run("--advertise-addr", "127.0.0.1", "--data-root", root.toString(),
+                "--metrics-addr", "127.0.0.1:" + EtcdFixture.freePort());
 
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.lines()).containsExactly("swarmnet: error: --store etcd://HOST:PORT[,HOST:PORT...] is required: "
-                + "the embedded single-host store comes with issue #3");
+        assertThat(r.lines()).singleElement().asString()
+                .startsWith("swarmnet: error: cannot open the embedded store at " + root.resolve("store"));
     }
 
     @Test

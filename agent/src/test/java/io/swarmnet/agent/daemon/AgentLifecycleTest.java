@@ -17,6 +17,8 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.swarmnet.agent.api.ApiClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,6 +93,10 @@ class AgentLifecycleTest {
                     .contains("jvm_memory_used_bytes")
                     .contains("jvm_threads_current");
             assertThat(agent.status("/nope")).isEqualTo(404);
+            JsonNode info = new ApiClient(dataRoot.resolve("api.sock")).call("GET", "/v1/info", null);
+            assertThat(info.path("nodeId").asText()).isEqualTo(id);
+            assertThat(info.path("role").asText()).isEqualTo("manager");
+            assertThat(info.path("dataPathPort").asInt()).isEqualTo(4789);
 
             assertThat(record(id)).isEqualTo(Node.of(id, "lab-m1", NodeRole.MANAGER, "127.0.0.1"));
             KeyValue alive = store.get(Keys.nodeAlive(id)).orElseThrow();
@@ -102,6 +108,7 @@ class AgentLifecycleTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(STOP);
             assertThat(store.get(Keys.nodeAlive(id))).isEmpty();
             assertThat(store.get(Keys.node(id))).isPresent();
+            assertThat(dataRoot.resolve("api.sock")).as("API socket removed on stop").doesNotExist();
             assertThat(agent.stderr())
                     .contains("swarmnet agent started: node " + id + " (lab-m1) role=manager")
                     .contains("metrics=http://" + metrics)

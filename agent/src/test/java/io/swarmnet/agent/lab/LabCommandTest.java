@@ -69,6 +69,43 @@ class LabCommandTest {
     }
 
     @Test
+    void deployRefusesNegativeReplicas() {
+        assertUsageError(run("lab", "deploy", "web", "--replicas", "-1", "--", "sleep", "60"),
+                "invalid replicas value -1: it must be 0 or more");
+    }
+
+    @Test
+    void deployRefusesAMissingCommand() {
+        assertUsageError(run("lab", "deploy", "web", "--replicas", "2"), "missing the command the tasks run");
+    }
+
+    @Test
+    void deployRefusesAServiceNameThatCannotNameANamespace() {
+        assertUsageError(run("lab", "deploy", "Web_1", "--", "sleep", "60"), "invalid service name 'Web_1'");
+    }
+
+    @Test
+    void scaleRefusesMalformedTargets() {
+        assertUsageError(run("lab", "scale", "web"), "invalid scale 'web': expected SERVICE=REPLICAS");
+        assertUsageError(run("lab", "scale", "web=x"), "invalid scale 'web=x'");
+        assertUsageError(run("lab", "scale", "web=-2"), "invalid replicas value -2");
+    }
+
+    @Test
+    void deployScaleAndRmRefuseAnUnknownLab() {
+        String lab = LabExtension.randomName();
+        for (String[] args : List.of(new String[] {"lab", "deploy", "--name", lab, "web", "--", "sleep", "60"},
+                new String[] {"lab", "scale", "--name", lab, "web=2"}, new String[] {"lab", "rm", "--name", lab, "web"})) {
+            Run r = run(args);
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.err().strip()).doesNotContain("\n").startsWith("swarmnet: error: ")
+                    .satisfiesAnyOf(e -> assertThat(e).contains("no lab named '" + lab + "'"),
+                            e -> assertThat(e).contains("the lab needs root"));
+        }
+        assertNothingCreated(lab);
+    }
+
+    @Test
     void refusesAnUnderlayMtuOutOfRange() {
         assertUsageError(run("lab", "up", "--underlay-mtu", "100"), "--underlay-mtu must be between 576 and 9000");
     }
@@ -76,7 +113,7 @@ class LabCommandTest {
     @Test
     void refusesUnknownSubcommands() {
         assertUsageError(run("lab", "frobnicate"), "Unmatched argument at index 1: 'frobnicate'");
-        assertUsageError(run("lab"), "missing subcommand: up, down, status or exec");
+        assertUsageError(run("lab"), "missing subcommand: up, down, status, exec, deploy, scale or rm");
     }
 
     @Test

@@ -104,6 +104,23 @@ class LabLifecycleTest {
     }
 
     @Test
+    void downAlsoRemovesNamespacesMadeOnAHostAndWhatRunsInThem() throws Exception {
+        String name = newName();
+        Lab lab = Lab.up(small(name));
+        String task = name + "-w1-task1";
+        assertThat(new ProcessBuilder("ip", "netns", "add", task).start().waitFor()).isZero();
+        Process sleeper = new ProcessBuilder("ip", "netns", "exec", task, "sleep", "60").start();
+        ProcessRef ref = ProcessRef.of(sleeper.pid()).orElseThrow();
+
+        DownReport r = lab.down();
+
+        assertThat(r.namespaces()).contains(task);
+        assertThat(Path.of("/run/netns", task)).doesNotExist();
+        assertThat(sleeper.waitFor(5, TimeUnit.SECONDS)).as("process in the task namespace stopped").isTrue();
+        assertThat(ref.alive()).isFalse();
+    }
+
+    @Test
     void downCleansUpAfterEtcdWasKilledAndTheStateLeftBehind() throws Exception {
         String name = newName();
         Lab lab = Lab.up(small(name));

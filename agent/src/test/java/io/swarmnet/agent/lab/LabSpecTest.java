@@ -73,9 +73,11 @@ class LabSpecTest {
     @Test
     void matchesOnlyTheLabsOwnNamespaceNames() {
         var p = LabTeardown.namespacePattern("ab");
-        assertThat(List.of("ab-fabric", "ab-m1", "ab-m7", "ab-w20", "ab-client", "ab-internet"))
+        assertThat(List.of("ab-fabric", "ab-m1", "ab-m7", "ab-w20", "ab-client", "ab-internet", "ab-w1-kvx",
+                "ab-m2-web.3"))
                 .allMatch(n -> p.matcher(n).matches());
-        assertThat(List.of("abc-m1", "a-m1", "ab-m0", "ab-x", "ab-m1x", "ab-fabric2", "xab-m1"))
+        assertThat(List.of("abc-m1", "a-m1", "ab-m0", "ab-x", "ab-m1x", "ab-fabric2", "xab-m1", "ab-w1-",
+                "ab-client-x", "abc-w1-kvx"))
                 .noneMatch(n -> p.matcher(n).matches());
     }
 

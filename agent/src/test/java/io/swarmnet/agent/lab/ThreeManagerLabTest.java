@@ -2,6 +2,8 @@ package io.swarmnet.agent.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.swarmnet.agent.api.ApiClient;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,16 @@ class ThreeManagerLabTest {
         assertThat(agents).extracting(LabStatus.Agent::host).containsExactly("m1", "m2", "m3", "w1", "w2");
         assertThat(agents).allMatch(a -> a.running() && a.healthy());
         assertThat(agents).extracting(LabStatus.Agent::metricsAddr).contains("192.0.2.11:9323", "192.0.2.22:9323");
+    }
+
+    @Test
+    void everyAgentAnswersOnItsLocalApiSocket() throws Exception {
+        for (String host : List.of("m1", "m2", "m3", "w1", "w2")) {
+            JsonNode info = new ApiClient(LAB.lab().apiSocket(host)).call("GET", "/v1/info", null);
+            assertThat(info.path("hostname").asText()).isEqualTo(LAB.namespace(host));
+            assertThat(info.path("advertiseAddr").asText()).isEqualTo(LAB.address(host));
+            assertThat(info.path("role").asText()).isEqualTo(host.startsWith("m") ? "manager" : "worker");
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.maintenance.StatusResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
@@ -225,6 +226,44 @@ public final class EtcdStore implements Store {
     public List<URI> memberClientUrls() {
         var response = await(client.getClusterClient().listMember(), "list members");
         return response.getMembers().stream().flatMap(m -> m.getClientURIs().stream()).toList();
+    }
+
+    @Override
+    public List<Member> members() {
+        var listed = await(client.getClusterClient().listMember(), "list members").getMembers();
+        // Each member is asked on a channel of its own, all at once, so the whole call is
+        // bounded by one request timeout however many members are dead.
+        List<CompletableFuture<StatusResponse>> asked = new ArrayList<>(listed.size());
+        for (var member : listed) {
+            asked.add(member.getClientURIs().isEmpty()
+                    ? CompletableFuture.failedFuture(new IOException("member " + member.getName() + " has no client URL"))
+                    : client.getMaintenanceClient().statusMember(member.getClientURIs().get(0).toString()));
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<StatusResponse> answers = new ArrayList<>(listed.size());
+        long leader = 0;
+        for (CompletableFuture<StatusResponse> future : asked) {
+            StatusResponse answer = null;
+            try {
+                answer = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                leader = answer.getLeader();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while asking the etcd members at " + endpoints() + " for their status", e);
+            } catch (ExecutionException | TimeoutException e) {
+                future.cancel(true);
+            }
+            answers.add(answer);
+        }
+        List<Member> members = new ArrayList<>(listed.size());
+        for (int i = 0; i < listed.size(); i++) {
+            var member = listed.get(i);
+            Member.Status status = answers.get(i) == null ? Member.Status.UNREACHABLE
+                    : member.getId() == leader ? Member.Status.LEADER : Member.Status.REACHABLE;
+            String name = member.getName().isEmpty() ? Long.toHexString(member.getId()) : member.getName();
+            members.add(new Member(name, member.getClientURIs(), status));
+        }
+        return members;
     }
 
     @Override

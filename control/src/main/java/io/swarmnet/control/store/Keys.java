@@ -20,6 +20,13 @@ public final class Keys {
     public static final String SERVICES = ROOT + "services/";
     /** Task records (a task's placement and endpoints), one per task id. */
     public static final String TASKS = ROOT + "tasks/";
+    /**
+     * Allocation bookkeeping: reservations of names, VNIs, subnets, addresses and ports,
+     * and the guards that make allocation safe under concurrency (see
+     * {@code io.swarmnet.control.cluster.AllocKeys} and docs/cluster-state.md). Not part of
+     * the cluster view: watchers of {@link #ROOT} skip it.
+     */
+    public static final String ALLOC = ROOT + "alloc/";
 
     private Keys() {
     }

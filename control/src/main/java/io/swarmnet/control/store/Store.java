@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * The consistent, revisioned key-value store that holds the cluster state: etcd (the
- * managers' Raft quorum) through {@link EtcdStore}.
+ * managers' Raft quorum) through {@link EtcdStore}, or on a single host the file-backed
+ * {@link EmbeddedStore}.
  *
  * <p>Keys are strings (see {@link Keys}), values raw bytes, in swarmnet JSON. Every call
  * is bounded by the store's request timeout and throws {@link StoreUnavailableException}
@@ -48,6 +49,17 @@ public interface Store extends AutoCloseable {
 
     /** The client URLs of the managers, as they advertise them; the managers are the store's members. */
     List<URI> memberClientUrls();
+
+    /**
+     * Every manager and how it stands, as {@code node ls} shows it. Asks each member on its
+     * own, so one dead member costs at most the request timeout and shows as unreachable.
+     * The default, for stores that cannot tell, reports every client URL as a reachable member.
+     */
+    default List<Member> members() {
+        return memberClientUrls().stream()
+                .map(url -> new Member(url.toString(), List.of(url), Member.Status.REACHABLE))
+                .toList();
+    }
 
     /** Where the store is, for messages: e.g. {@code etcd://10.0.0.1:2379,10.0.0.2:2379}. */
     String address();

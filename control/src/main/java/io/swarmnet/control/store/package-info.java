@@ -1,2 +1,2 @@
-/** The revisioned key-value store holding the cluster state, and its etcd implementation. */
+/** The revisioned key-value store holding the cluster state: over etcd, or embedded in a directory on a single host. */
 package io.swarmnet.control.store;

@@ -19,27 +19,40 @@ final class Iperf3 {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             Duration timeout = Duration.ofSeconds(seconds + 20L);
-            String json = null;
+            // The server needs a moment to listen (longer on a loaded machine). iperf3 -J may
+            // report a refused connect in its JSON with exit 0, so retry on either form
+            // until a deadline rather than sleep blindly.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             IOException last = null;
-            // The server needs a moment to listen; retry a refused connect rather than sleep blindly.
-            for (int attempt = 0; attempt < 20 && json == null; attempt++) {
+            while (System.nanoTime() < deadline) {
+                if (!server.isAlive()) {
+                    throw new IOException("iperf3 server in " + serverNs + " exited with " + server.exitValue());
+                }
                 try {
-                    json = lab.exec(clientNs, timeout, "iperf3", "-c", serverIp, "-t", Integer.toString(seconds), "-J");
+                    String json = lab.exec(clientNs, timeout, "iperf3", "-c", serverIp, "-t",
+                            Integer.toString(seconds), "-J");
+                    return parseReceivedGbits(json);
                 } catch (IOException e) {
+                    if (!isConnectFailure(e)) {
+                        throw e;
+                    }
                     last = e;
-                    Thread.sleep(100);
+                    Thread.sleep(200);
                 }
             }
-            if (json == null) {
-                throw new IOException("iperf3 to " + serverIp + " never connected", last);
-            }
-            return parseReceivedGbits(json);
+            throw new IOException("iperf3 to " + serverIp + " never connected"
+                    + (last == null ? "" : ": " + last.getMessage()), last);
         } finally {
             server.destroy();
             if (!server.waitFor(5, TimeUnit.SECONDS)) {
                 server.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         }
+    }
+
+    static boolean isConnectFailure(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("unable to connect") || m.contains("Connection refused");
     }
 
     static double parseReceivedGbits(String json) throws IOException {

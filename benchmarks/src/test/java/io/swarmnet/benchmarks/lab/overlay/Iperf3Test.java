@@ -17,6 +17,9 @@ class Iperf3Test {
     @Test
     void reportsIperfErrorInsteadOfAZero() {
         assertThatThrownBy(() -> Iperf3.parseReceivedGbits("{\"error\":\"unable to connect to server\"}"))
-                .isInstanceOf(IOException.class).hasMessageContaining("unable to connect to server");
+                .isInstanceOf(IOException.class).hasMessageContaining("unable to connect to server")
+                .satisfies(e -> assertThat(Iperf3.isConnectFailure((IOException) e)).as("retried").isTrue());
+        assertThatThrownBy(() -> Iperf3.parseReceivedGbits("{\"error\":\"the server is busy\"}"))
+                .satisfies(e -> assertThat(Iperf3.isConnectFailure((IOException) e)).as("not retried").isFalse());
     }
 }

@@ -1,0 +1,47 @@
+package io.swarmnet.agent.cluster;
+
+import io.swarmnet.agent.cli.UserException;
+import io.swarmnet.control.cluster.ClusterException;
+import io.swarmnet.control.cluster.ClusterStore;
+import io.swarmnet.control.store.Store;
+import io.swarmnet.control.store.StoreException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * A CLI command over the cluster state: connects to the store the global options name,
+ * runs, disconnects, and turns refusals and store failures into one-line errors.
+ */
+abstract class ClusterCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public final Integer call() {
+        validate();
+        StoreOptions options = StoreOptions.of(spec);
+        try (Store store = options.open()) {
+            return run(new ClusterStore(store), options);
+        } catch (ClusterException | StoreException e) {
+            throw new UserException(e.getMessage(), e);
+        }
+    }
+
+    /** Checks the options before anything connects, so a usage error costs nothing. */
+    void validate() {
+    }
+
+    /** Does the command's work; returns the exit code. */
+    abstract int run(ClusterStore cluster, StoreOptions options);
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /** One line on stderr in the shape {@code CliErrors} gives, for commands that go on after an error. */
+    void error(String message) {
+        spec.commandLine().getErr().println("swarmnet: error: " + message);
+    }
+}

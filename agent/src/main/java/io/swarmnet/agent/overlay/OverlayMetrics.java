@@ -1,0 +1,108 @@
+package io.swarmnet.agent.overlay;
+
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.swarmnet.control.watch.WatcherMetrics;
+import io.swarmnet.vxlan.vtep.DropReason;
+import io.swarmnet.vxlan.vtep.NetworkCounters;
+import io.swarmnet.vxlan.vtep.VtepCounters;
+import java.util.Locale;
+import java.util.function.ToLongFunction;
+
+/**
+ * Exports the VTEP's counters and the cluster watcher's on the agent's /metrics. Values
+ * are read at scrape time from counters their owners write; nothing is copied per packet.
+ * Label sets are bounded: one per network this node served and one per drop reason.
+ */
+public final class OverlayMetrics {
+    private OverlayMetrics() {
+    }
+
+    /** Registers the data plane's metrics. */
+    public static void register(PrometheusRegistry registry, OverlayDataPlane plane) {
+        VtepCounters counters = plane.vtep().counters();
+        perNetwork(registry, plane, "swarmnet_overlay_rx_packets", "VXLAN datagrams received from peers and delivered to tasks",
+                NetworkCounters::rxPackets);
+        perNetwork(registry, plane, "swarmnet_overlay_rx_bytes", "Bytes of inner frames received from peers and delivered",
+                NetworkCounters::rxBytes);
+        perNetwork(registry, plane, "swarmnet_overlay_tx_packets", "VXLAN datagrams sent to peers",
+                NetworkCounters::txPackets);
+        perNetwork(registry, plane, "swarmnet_overlay_tx_bytes", "Bytes of inner frames sent to peers",
+                NetworkCounters::txBytes);
+        perNetwork(registry, plane, "swarmnet_overlay_local_packets", "Frames switched between two tasks of this node",
+                NetworkCounters::localPackets);
+        perNetwork(registry, plane, "swarmnet_overlay_arp_replies", "ARP requests answered from the control plane's table",
+                NetworkCounters::arpReplies);
+        CounterWithCallback.builder()
+                .name("swarmnet_overlay_drops")
+                .help("Frames and datagrams the VTEP dropped, by network and reason")
+                .labelNames("network", "vni", "reason")
+                .callback(cb -> {
+                    for (NetworkCounters n : counters.networks()) {
+                        String name = plane.networkNames().getOrDefault(n.vni(), "");
+                        for (DropReason reason : DropReason.values()) {
+                            cb.call(n.drops(reason), name, Integer.toString(n.vni()), label(reason));
+                        }
+                    }
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("swarmnet_vtep_drops")
+                .help("Datagrams the VTEP dropped before any network was known (strangers, unknown VNIs, bad headers)")
+                .labelNames("reason")
+                .callback(cb -> {
+                    for (DropReason reason : DropReason.values()) {
+                        cb.call(counters.node().drops(reason), label(reason));
+                    }
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("swarmnet_vtep_peers")
+                .help("Peer VTEPs (other ready nodes) this node accepts VXLAN from")
+                .callback(cb -> cb.call(plane.vtep().tables().peers().length))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("swarmnet_attached_tasks")
+                .help("Tasks attached to the overlay on this node")
+                .callback(cb -> cb.call(plane.attachedTasks()))
+                .register(registry);
+    }
+
+    /** Registers the cluster watcher's metrics. */
+    public static void register(PrometheusRegistry registry, WatcherMetrics watcher) {
+        GaugeWithCallback.builder()
+                .name("swarmnet_cluster_view_revision")
+                .help("The store revision of this node's cluster view")
+                .callback(cb -> cb.call(watcher.revision()))
+                .register(registry);
+        counter(registry, "swarmnet_cluster_events_applied", "Store changes applied to the cluster view", watcher::eventsApplied);
+        counter(registry, "swarmnet_cluster_records_rejected", "Store records that did not decode and were skipped",
+                watcher::recordsRejected);
+        counter(registry, "swarmnet_cluster_watch_reconnects", "Times the store watch reconnected", watcher::reconnects);
+        counter(registry, "swarmnet_cluster_relists", "Full re-listings after the store compacted the watched history",
+                watcher::relists);
+    }
+
+    private static void counter(PrometheusRegistry registry, String name, String help, java.util.function.LongSupplier value) {
+        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong())).register(registry);
+    }
+
+    private static void perNetwork(PrometheusRegistry registry, OverlayDataPlane plane, String name, String help,
+                                   ToLongFunction<NetworkCounters> value) {
+        CounterWithCallback.builder()
+                .name(name)
+                .help(help)
+                .labelNames("network", "vni")
+                .callback(cb -> {
+                    for (NetworkCounters n : plane.vtep().counters().networks()) {
+                        cb.call(value.applyAsLong(n), plane.networkNames().getOrDefault(n.vni(), ""), Integer.toString(n.vni()));
+                    }
+                })
+                .register(registry);
+    }
+
+    private static String label(DropReason reason) {
+        return reason.name().toLowerCase(Locale.ROOT);
+    }
+}

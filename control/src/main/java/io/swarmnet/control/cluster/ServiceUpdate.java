@@ -1,0 +1,24 @@
+package io.swarmnet.control.cluster;
+
+import io.swarmnet.control.model.EndpointMode;
+import java.util.List;
+
+/**
+ * What {@code service update} changes; null and empty leave things as they are.
+ *
+ * @param replicas     the new task count of a replicated service, or null
+ * @param endpointMode the new endpoint mode, or null
+ * @param publishAdd   ports to publish in addition
+ * @param publishRm    selectors of published ports to withdraw; each must match at least one
+ */
+public record ServiceUpdate(Integer replicas, EndpointMode endpointMode, List<PortRequest> publishAdd,
+                            List<PortRequest> publishRm) {
+    public ServiceUpdate {
+        publishAdd = publishAdd == null ? List.of() : List.copyOf(publishAdd);
+        publishRm = publishRm == null ? List.of() : List.copyOf(publishRm);
+    }
+
+    public static ServiceUpdate scale(int replicas) {
+        return new ServiceUpdate(replicas, null, List.of(), List.of());
+    }
+}

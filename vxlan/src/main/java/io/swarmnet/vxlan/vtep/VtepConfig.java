@@ -1,0 +1,133 @@
+package io.swarmnet.vxlan.vtep;
+
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.VxlanView;
+
+/**
+ * How a {@link Vtep} runs: the address and port it receives VXLAN on, its transport, and
+ * the batching and offload switches. Immutable; made by {@link #builder}.
+ */
+public final class VtepConfig {
+    /** Lowest data-path port dockerd accepts ({@code --data-path-port}). */
+    public static final int MIN_PORT = 1024;
+    /** Highest data-path port dockerd accepts. */
+    public static final int MAX_PORT = 49151;
+
+    private final int advertiseAddress;
+    private final int dataPathPort;
+    private final Transport transport;
+    private final int sourcePorts;
+    private final boolean udpGso;
+    private final boolean udpGro;
+
+    private VtepConfig(Builder b) {
+        this.advertiseAddress = b.advertiseAddress;
+        this.dataPathPort = b.dataPathPort;
+        this.transport = b.transport;
+        this.sourcePorts = b.sourcePorts;
+        this.udpGso = b.udpGso;
+        this.udpGro = b.udpGro;
+    }
+
+    /** Returns a builder for a VTEP that receives on {@code advertiseAddress}, the node's underlay IPv4 address. */
+    public static Builder builder(int advertiseAddress) {
+        return new Builder(advertiseAddress);
+    }
+
+    /** Returns the underlay address: VXLAN is received on it and sent from it. */
+    public int advertiseAddress() {
+        return advertiseAddress;
+    }
+
+    /** Returns the UDP port VXLAN is received on and sent to, 4789 unless changed. */
+    public int dataPathPort() {
+        return dataPathPort;
+    }
+
+    /** Returns the Netty transport. */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Returns how many sending sockets, each with its own source port, flows are spread over. */
+    public int sourcePorts() {
+        return sourcePorts;
+    }
+
+    /** Returns whether segments of a TSO frame go out in one UDP GSO send where the kernel can. */
+    public boolean udpGso() {
+        return udpGso;
+    }
+
+    /** Returns whether the receive socket asks the kernel for GRO-coalesced datagrams where the transport can. */
+    public boolean udpGro() {
+        return udpGro;
+    }
+
+    @Override
+    public String toString() {
+        return "VtepConfig(" + Ipv4Address.toString(advertiseAddress) + ":" + dataPathPort + ", " + transport
+                + ", " + sourcePorts + " source ports, gso " + udpGso + ", gro " + udpGro + ")";
+    }
+
+    /** Builds a {@link VtepConfig}; checks each value as it is set. */
+    public static final class Builder {
+        private final int advertiseAddress;
+        private int dataPathPort = VxlanView.PORT;
+        private Transport transport = Transport.EPOLL;
+        private int sourcePorts = 8;
+        private boolean udpGso = true;
+        private boolean udpGro = true;
+
+        private Builder(int advertiseAddress) {
+            if (advertiseAddress == 0 || (advertiseAddress >>> 28) >= 0xE || (advertiseAddress >>> 24) == 127) {
+                throw new IllegalArgumentException("advertise address " + Ipv4Address.toString(advertiseAddress)
+                        + " is not a unicast underlay address");
+            }
+            this.advertiseAddress = advertiseAddress;
+        }
+
+        /** Sets the UDP port for VXLAN, {@value #MIN_PORT} to {@value #MAX_PORT} like dockerd's {@code --data-path-port}. */
+        public Builder dataPathPort(int port) {
+            if (port < MIN_PORT || port > MAX_PORT) {
+                throw new IllegalArgumentException("data path port " + port + " is outside " + MIN_PORT + ".." + MAX_PORT);
+            }
+            this.dataPathPort = port;
+            return this;
+        }
+
+        /** Sets the Netty transport; {@link Transport#EPOLL} by default. */
+        public Builder transport(Transport transport) {
+            if (transport == null) {
+                throw new IllegalArgumentException("transport is null");
+            }
+            this.transport = transport;
+            return this;
+        }
+
+        /** Sets the number of sending sockets (1 to 64), i.e. of distinct outer source ports; 8 by default. */
+        public Builder sourcePorts(int count) {
+            if (count < 1 || count > 64) {
+                throw new IllegalArgumentException("source ports " + count + " is outside 1..64");
+            }
+            this.sourcePorts = count;
+            return this;
+        }
+
+        /** Turns UDP GSO sends on (the default, where supported) or off. */
+        public Builder udpGso(boolean enabled) {
+            this.udpGso = enabled;
+            return this;
+        }
+
+        /** Turns UDP GRO receives on (the default, where supported) or off. */
+        public Builder udpGro(boolean enabled) {
+            this.udpGro = enabled;
+            return this;
+        }
+
+        public VtepConfig build() {
+            return new VtepConfig(this);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.swarmnet.vxlan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.sys.TapDevice;
+import io.swarmnet.vxlan.fdb.OverlayTables;
+import io.swarmnet.vxlan.port.TapPort;
+import io.swarmnet.vxlan.vtep.Vtep;
+import io.swarmnet.vxlan.vtep.VtepConfig;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Create, bind, attach, publish, detach, close: what each step accepts and refuses. */
+@Tag("privileged")
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class VtepLifecycleTest {
+    static final int ADDRESS = Ipv4Address.parse("192.0.2.31");
+
+    @Test
+    void walksThroughItsLifecycleAndRefusesWhatIsOutOfOrder() throws IOException {
+        try (Namespace host = Namespace.create("lc")) {
+            host.ip("link", "add", "d0", "type", "veth", "peer", "name", "d1");
+            host.ip("addr", "add", Ipv4Address.toString(ADDRESS) + "/24", "dev", "d0");
+            host.ip("link", "set", "d0", "up");
+            Vtep vtep = Vtep.create(VtepConfig.builder(ADDRESS).dataPathPort(4790).build());
+            try {
+                TapDevice early = host.netns().call(() -> TapPort.openTap("vxearly", true));
+                assertThatThrownBy(() -> vtep.attach(early, 1)).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("not bound");
+                early.close();
+
+                host.netns().call(() -> {
+                    vtep.bind();
+                    return null;
+                });
+                assertThat(vtep.localAddress().getPort()).isEqualTo(4790);
+                assertThatThrownBy(vtep::bind).isInstanceOf(IllegalStateException.class);
+
+                TapPort first = vtep.attach(host.netns().call(() -> TapPort.openTap("vxa", true)), 4096);
+                TapPort second = vtep.attach(host.netns().call(() -> TapPort.openTap("vxb", true)), 4096);
+                assertThat(second.id()).isGreaterThan(first.id());
+                assertThat(host.ip("link", "show")).contains("vxa", "vxb");
+
+                assertThat(vtep.publish(OverlayTables.builder(5).network(4096, 1450).build())).isTrue();
+                assertThat(vtep.publish(OverlayTables.builder(4).build())).as("an older version").isFalse();
+                assertThat(vtep.tables().version()).isEqualTo(5);
+                assertThat(vtep.counters().network(4096)).isNotNull();
+
+                vtep.detach(first);
+                vtep.detach(first);
+                assertThat(host.ip("link", "show")).doesNotContain("vxa").contains("vxb");
+            } finally {
+                vtep.close();
+                vtep.close();
+            }
+            assertThat(host.ip("link", "show")).as("close detaches the rest").doesNotContain("vxb");
+            assertThatThrownBy(() -> vtep.attach(null, 1)).isInstanceOf(RuntimeException.class);
+        }
+    }
+
+    @Test
+    void survivesATaskNamespaceRemovedUnderAnAttachedPort() throws IOException, InterruptedException {
+        try (Namespace host = Namespace.create("lc")) {
+            host.ip("link", "add", "d0", "type", "veth", "peer", "name", "d1");
+            host.ip("addr", "add", Ipv4Address.toString(ADDRESS) + "/24", "dev", "d0");
+            host.ip("link", "set", "d0", "up");
+            Vtep vtep = Vtep.create(VtepConfig.builder(ADDRESS).build());
+            try {
+                host.netns().call(() -> {
+                    vtep.bind();
+                    return null;
+                });
+                TapPort port;
+                try (Namespace task = Namespace.create("lt")) {
+                    port = vtep.attach(host.netns().call(() -> TapPort.openTap("vxgone", true)), 4096);
+                    host.ip("link", "set", "vxgone", "netns", task.name());
+                    task.ip("link", "set", "vxgone", "up");
+                }
+                // The kernel unregistered the TAP with its namespace; the port must notice,
+                // stop, and leave the loop serving the others.
+                Thread.sleep(300);
+                vtep.detach(port);
+                TapPort next = vtep.attach(host.netns().call(() -> TapPort.openTap("vxnext", true)), 4096);
+                vtep.detach(next);
+            } finally {
+                vtep.close();
+            }
+        }
+    }
+
+    @Test
+    void refusesBadConfiguration() {
+        assertThatThrownBy(() -> VtepConfig.builder(Ipv4Address.parse("127.0.0.1"))).hasMessageContaining("unicast");
+        assertThatThrownBy(() -> VtepConfig.builder(ADDRESS).dataPathPort(80)).hasMessageContaining("1024");
+        assertThatThrownBy(() -> VtepConfig.builder(ADDRESS).sourcePorts(0)).hasMessageContaining("1..64");
+    }
+
+    @Test
+    void reportsABindToAnAddressThatIsNotLocal() throws IOException {
+        try (Namespace host = Namespace.create("lc")) {
+            Vtep vtep = Vtep.create(VtepConfig.builder(ADDRESS).build());
+            try {
+                assertThatThrownBy(() -> host.netns().call(() -> {
+                    vtep.bind();
+                    return null;
+                })).isInstanceOf(IOException.class).hasMessageContaining("bind");
+            } finally {
+                vtep.close();
+            }
+        }
+    }
+}
