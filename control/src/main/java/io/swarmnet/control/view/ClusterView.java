@@ -273,17 +273,6 @@ public final class ClusterView {
             return this;
         }
 
-        /** Whether the record of {@code kind} with {@code id} is in the view being built. */
-        public boolean contains(RecordKind kind, String id) {
-            return switch (kind) {
-                case NODE -> nodes.containsKey(id);
-                case LIVENESS -> alive.contains(id);
-                case NETWORK -> networks.containsKey(id);
-                case SERVICE -> services.containsKey(id);
-                case TASK -> tasks.containsKey(id);
-            };
-        }
-
         /** The record of {@code kind} with {@code id} in the view being built, null when absent. */
         public Object get(RecordKind kind, String id) {
             return switch (kind) {

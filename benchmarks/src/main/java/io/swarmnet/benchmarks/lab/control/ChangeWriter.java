@@ -31,6 +31,7 @@ import java.util.List;
  */
 public final class ChangeWriter {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final int WARMUP_PACE_MILLIS = 5;
 
     private ChangeWriter() {
     }
@@ -92,7 +93,7 @@ public final class ChangeWriter {
             revision = createOnce(etcd, Keys.task(change.id()), ModelJson.write(change));
             long acked = System.nanoTime();
             out.println((n <= warmup ? "warmup " : "commit ") + change.id() + " " + sent + " " + acked + " " + revision);
-            Thread.sleep(paceMillis);
+            Thread.sleep(n <= warmup ? Math.min(paceMillis, WARMUP_PACE_MILLIS) : paceMillis);
         }
         out.println("done " + revision);
         out.println("digest " + revision + " " + ViewDigest.of(ClusterWatcher.listOnce(etcd)));

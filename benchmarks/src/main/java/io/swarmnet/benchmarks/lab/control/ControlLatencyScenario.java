@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Latency from an etcd commit to the change being visible to every node, on a lab of 3
  * managers (a 3-member etcd) and 2 workers: a writer in the client namespace commits
- * {@value #WARMUP} warm-up changes, then {@value #CHANGES} measured ones (a new backend
+ * {@value #WARMUP} warm-up changes (so the watchers' JIT compilers are done, as in an
+ * agent that has run for a while), then {@value #CHANGES} measured ones (a new backend
  * task of a service each, {@value #PACE_MILLIS} ms apart); a watcher in each of the 5
  * host namespaces stamps when it has the change. swarmnet's side is the thin client
  * (watch, view, desired tables published); the anchor is a bare etcd watch on the same
@@ -19,7 +20,7 @@ import java.util.List;
 public final class ControlLatencyScenario implements Scenario {
     public static final String NAME = "control-latency";
     static final int CHANGES = 200;
-    static final int WARMUP = 100;
+    static final int WARMUP = 500;
     static final int PACE_MILLIS = 20;
     private static final List<String> HOSTS = List.of("m1", "m2", "m3", "w1", "w2");
 

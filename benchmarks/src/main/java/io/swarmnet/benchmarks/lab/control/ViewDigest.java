@@ -1,5 +1,6 @@
 package io.swarmnet.benchmarks.lab.control;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -36,7 +37,7 @@ final class ViewDigest {
             Object plain = SORTED.convertValue(content, Object.class);
             byte[] json = SORTED.writeValueAsString(plain).getBytes(StandardCharsets.UTF_8);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
-        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
             throw new IllegalStateException("cannot digest the view: " + e.getMessage(), e);
         }
     }
