@@ -36,7 +36,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -765,45 +764,12 @@ public final class EmbeddedStore implements Store {
     }
 
     /** A lease this process granted and keeps alive. */
-    private final class EmbeddedLease implements Lease {
-        private final long id;
-        private final Duration ttl;
-        private final LeaseListener listener;
-        private final AtomicReference<State> state = new AtomicReference<>(State.ALIVE);
+    private final class EmbeddedLease extends AbstractLease {
         private volatile ScheduledFuture<?> keepAlive;
         private boolean unreachable;
 
         EmbeddedLease(long id, Duration ttl, LeaseListener listener) {
-            this.id = id;
-            this.ttl = ttl;
-            this.listener = listener;
-        }
-
-        @Override
-        public long id() {
-            return id;
-        }
-
-        @Override
-        public Duration ttl() {
-            return ttl;
-        }
-
-        @Override
-        public State state() {
-            return state.get();
-        }
-
-        private boolean moveTo(State next) {
-            while (true) {
-                State current = state.get();
-                if (current == State.EXPIRED || current == State.REVOKED || current == State.CLOSED) {
-                    return false;
-                }
-                if (state.compareAndSet(current, next)) {
-                    return true;
-                }
-            }
+            super(id, ttl, listener);
         }
 
         /** Runs on the owner thread: renews the lease, or learns that it is gone. */

@@ -36,7 +36,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -391,45 +390,11 @@ public final class EtcdStore implements Store {
     }
 
     /** A lease kept alive by jetcd; its state moves on jetcd's threads, its listener runs on ours. */
-    private final class EtcdLease implements Lease, StreamObserver<LeaseKeepAliveResponse> {
-        private final long id;
-        private final Duration ttl;
-        private final LeaseListener listener;
-        private final AtomicReference<State> state = new AtomicReference<>(State.ALIVE);
+    private final class EtcdLease extends AbstractLease implements StreamObserver<LeaseKeepAliveResponse> {
         private volatile CloseableClient keepAlive;
 
         EtcdLease(long id, Duration ttl, LeaseListener listener) {
-            this.id = id;
-            this.ttl = ttl;
-            this.listener = listener;
-        }
-
-        @Override
-        public long id() {
-            return id;
-        }
-
-        @Override
-        public Duration ttl() {
-            return ttl;
-        }
-
-        @Override
-        public State state() {
-            return state.get();
-        }
-
-        /** Moves to {@code next} unless the lease already ended; returns whether it moved. */
-        private boolean moveTo(State next) {
-            while (true) {
-                State current = state.get();
-                if (current == State.EXPIRED || current == State.REVOKED || current == State.CLOSED) {
-                    return false;
-                }
-                if (state.compareAndSet(current, next)) {
-                    return true;
-                }
-            }
+            super(id, ttl, listener);
         }
 
         @Override
