@@ -6,7 +6,10 @@ import io.swarmnet.control.cluster.ClusterStore;
 import io.swarmnet.control.store.Store;
 import io.swarmnet.control.store.StoreException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -43,5 +46,24 @@ abstract class ClusterCommand implements Callable<Integer> {
     /** One line on stderr in the shape {@code CliErrors} gives, for commands that go on after an error. */
     void error(String message) {
         spec.commandLine().getErr().println("swarmnet: error: " + message);
+    }
+
+    /**
+     * The {@code inspect} verbs, as docker does them: each reference found is printed, each
+     * one that is not gets an error line, and the exit code is 1 if any was not found.
+     */
+    int inspectEach(List<String> refs, String format, Function<String, Object> inspect) {
+        List<Object> found = new ArrayList<>();
+        int exit = 0;
+        for (String ref : refs) {
+            try {
+                found.add(inspect.apply(ref));
+            } catch (ClusterException e) {
+                error(e.getMessage());
+                exit = 1;
+            }
+        }
+        Formats.printInspect(spec, format, out(), found);
+        return exit;
     }
 }

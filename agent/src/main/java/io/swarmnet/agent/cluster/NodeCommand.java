@@ -9,7 +9,6 @@ import io.swarmnet.control.model.NodeState;
 import io.swarmnet.control.node.NodeStatus;
 import io.swarmnet.control.store.Member;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -86,21 +85,12 @@ public final class NodeCommand {
         int run(ClusterStore cluster, StoreOptions options) {
             ClusterSnapshot snap = cluster.read();
             Managers managers = new Managers(cluster, options, snap.nodes());
-            List<Object> found = new ArrayList<>();
-            int exit = 0;
-            for (String ref : refs) {
-                try {
-                    String resolved = ref.equals("self") ? options.localNodeId().orElseThrow(() -> new ClusterException(
-                            ClusterException.Reason.NOT_FOUND, "this host has no node id under " + options.dataRoot
-                                    + ": no agent ran here with this --data-root")) : ref;
-                    found.add(inspect(snap.node(resolved), managers));
-                } catch (ClusterException e) {
-                    error(e.getMessage());
-                    exit = 1;
-                }
-            }
-            Formats.printInspect(spec, format, out(), found);
-            return exit;
+            return inspectEach(refs, format, ref -> {
+                String resolved = ref.equals("self") ? options.localNodeId().orElseThrow(() -> new ClusterException(
+                        ClusterException.Reason.NOT_FOUND, "this host has no node id under " + options.dataRoot
+                                + ": no agent ran here with this --data-root")) : ref;
+                return inspect(snap.node(resolved), managers);
+            });
         }
     }
 

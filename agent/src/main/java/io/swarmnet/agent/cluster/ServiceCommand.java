@@ -151,18 +151,7 @@ public final class ServiceCommand {
         @Override
         int run(ClusterStore cluster, StoreOptions options) {
             ClusterSnapshot snap = cluster.read();
-            List<Object> found = new ArrayList<>();
-            int exit = 0;
-            for (String ref : refs) {
-                try {
-                    found.add(inspect(snap, snap.service(ref)));
-                } catch (ClusterException e) {
-                    error(e.getMessage());
-                    exit = 1;
-                }
-            }
-            Formats.printInspect(spec, format, out(), found);
-            return exit;
+            return inspectEach(refs, format, ref -> inspect(snap, snap.service(ref)));
         }
     }
 
