@@ -1,11 +1,13 @@
 package io.swarmnet.agent.daemon;
 
 import io.swarmnet.agent.api.ApiServer;
+import io.swarmnet.agent.overlay.GwBridgePoolCheck;
 import io.swarmnet.agent.overlay.OverlayDataPlane;
 import io.swarmnet.agent.overlay.OverlayMetrics;
 import io.swarmnet.agent.overlay.OverlayTablesMapper;
 import io.swarmnet.agent.overlay.Underlay;
 import io.swarmnet.agent.cli.UserException;
+import io.swarmnet.control.cluster.ClusterSnapshot;
 import io.swarmnet.control.model.Node;
 import io.swarmnet.control.model.NodeRole;
 import io.swarmnet.control.node.NodeId;
@@ -16,6 +18,7 @@ import io.swarmnet.control.store.EtcdStore;
 import io.swarmnet.control.store.Store;
 import io.swarmnet.control.store.StoreException;
 import io.swarmnet.control.tables.DesiredTablesPublisher;
+import io.swarmnet.gwbridge.GwBridgeConfigException;
 import io.swarmnet.control.watch.ClusterWatcher;
 import io.swarmnet.packet.Ipv4Address;
 import io.swarmnet.vxlan.vtep.Vtep;
@@ -61,11 +64,12 @@ public final class Agent {
     private final ClusterWatcher watcher;
     private final OverlayDataPlane dataPlane;
     private final Node node;
+    private final boolean cleanup;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Agent(Store store, NodeSession session, HttpMetricsServer server, ApiServer api, ClusterWatcher watcher,
-                  OverlayDataPlane dataPlane, Node node) {
+                  OverlayDataPlane dataPlane, Node node, boolean cleanup) {
         this.store = store;
         this.session = session;
         this.server = server;
@@ -73,6 +77,7 @@ public final class Agent {
         this.watcher = watcher;
         this.dataPlane = dataPlane;
         this.node = node;
+        this.cleanup = cleanup;
     }
 
     /**
@@ -143,7 +148,7 @@ public final class Agent {
                     advertise, config.dataPathPort(), hostPort(server.localAddress()), api.socket(), store.address(),
                     config.dataRoot());
             started.set(true);
-            return new Agent(store, session, server, api, watcher, dataPlane, registered);
+            return new Agent(store, session, server, api, watcher, dataPlane, registered, config.cleanup());
         } catch (StoreException e) {
             closeAll(api, dataPlane, watcher, session, server, store);
             throw new UserException(e.getMessage(), e);
@@ -166,6 +171,10 @@ public final class Agent {
                     advertise.getHostAddress());
             return null;
         }
+        // Before anything is made on the node: a refused pool leaves nothing to undo.
+        GwBridgePoolCheck.conflict(config.gwbridgePool(), ClusterSnapshot.read(store).networks()).ifPresent(why -> {
+            throw new UserException(why);
+        });
         int address = Ipv4Address.parse(advertise.getHostAddress());
         int underlayMtu;
         try {
@@ -187,6 +196,9 @@ public final class Agent {
             try {
                 plane = OverlayDataPlane.start(nodeId, vtep, underlayMtu, config.gwbridgePool(),
                         config.dataRoot().resolve("overlay"), watcher, publisher, store, ATTACH_WAIT);
+            } catch (GwBridgeConfigException e) {
+                // The configuration and the node disagree: the message says how, for the operator.
+                throw new UserException(e.getMessage(), e);
             } catch (IOException e) {
                 throw new UserException("cannot start the gwbridge: " + e.getMessage(), e);
             }
@@ -251,7 +263,9 @@ public final class Agent {
         }
         try {
             api.close();
-            if (dataPlane != null) {
+            if (dataPlane != null && cleanup) {
+                dataPlane.cleanup();
+            } else if (dataPlane != null) {
                 dataPlane.close();
             }
             watcher.close();

@@ -77,6 +77,14 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Address pool of docker_gwbridge, the tasks' egress network (default: ${DEFAULT-VALUE}).")
     private String gwbridgePool;
 
+    @Option(names = "--cleanup",
+            description = "When the agent stops (SIGTERM, SIGINT), remove everything it made on this node:"
+                    + " the tasks' overlay TAPs and eth1, docker_gwbridge, the nftables table swarmnet_gwbridge,"
+                    + " the VXLAN socket and the data-plane state under --data-root. The node id and the"
+                    + " embedded store stay. Without it, a stop leaves egress working and a restart"
+                    + " re-attaches the same tasks.")
+    private boolean cleanup;
+
     @Override
     public Integer call() {
         AgentConfig config = config();
@@ -142,7 +150,7 @@ public final class AgentCommand implements Callable<Integer> {
             return level;
         });
         return new AgentConfig(name, advertise, dataPathPort, storeAddress, metrics, dataRoot,
-                Duration.ofSeconds(nodeTtlSeconds), Duration.ofSeconds(storeTimeoutSeconds), gwbridgePool);
+                Duration.ofSeconds(nodeTtlSeconds), Duration.ofSeconds(storeTimeoutSeconds), gwbridgePool, cleanup);
     }
 
     private interface Parser<T> {

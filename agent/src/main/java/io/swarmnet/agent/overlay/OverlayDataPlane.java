@@ -64,6 +64,7 @@ public final class OverlayDataPlane implements AutoCloseable {
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
     /** The gwbridge interface, where Docker puts it: after the first overlay. */
     private static final String GW_INTERFACE = GwBridge.TASK_LINK;
+    private static final String GWBRIDGE_DIR = "gwbridge";
 
     private final String nodeId;
     private final Vtep vtep;
@@ -119,7 +120,7 @@ public final class OverlayDataPlane implements AutoCloseable {
         Files.createDirectories(dataDir);
         AttachmentStateFile stateFile = new AttachmentStateFile(dataDir.resolve("attachments.json"));
         List<AttachmentStateFile.Entry> saved = stateFile.load();
-        Path gwDir = Files.createDirectories(dataDir.resolve("gwbridge"));
+        Path gwDir = Files.createDirectories(dataDir.resolve(GWBRIDGE_DIR));
         Set<String> wanted = new java.util.HashSet<>();
         saved.forEach(e -> wanted.add(e.taskId()));
         GwBridge gw;
@@ -509,6 +510,20 @@ public final class OverlayDataPlane implements AutoCloseable {
      */
     @Override
     public void close() {
+        stop(false);
+    }
+
+    /**
+     * Stops like {@link #close()}, then removes everything the data plane made on the node
+     * ({@code agent --cleanup}): the gwbridge with its ports and table, the attachment
+     * state and the data directory when nothing else is in it. The VTEP's TAPs and socket
+     * go with the VTEP.
+     */
+    public void cleanup() {
+        stop(true);
+    }
+
+    private void stop(boolean cleanup) {
         synchronized (this) {
             if (closed) {
                 return;
@@ -527,10 +542,28 @@ public final class OverlayDataPlane implements AutoCloseable {
             LOG.warn("closing the VTEP: {}", e.toString());
         }
         try {
-            gw.close();
+            if (cleanup) {
+                gw.cleanup();
+                removeState();
+            } else {
+                gw.close();
+            }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("closing the gwbridge: {}", e.toString());
+            LOG.warn("{} the gwbridge: {}", cleanup ? "removing" : "closing", e.toString());
         }
+    }
+
+    private void removeState() throws IOException {
+        Path dir = stateFile.path().getParent();
+        Files.deleteIfExists(stateFile.path());
+        for (Path d : List.of(dir.resolve(GWBRIDGE_DIR), dir)) {
+            try {
+                Files.deleteIfExists(d);
+            } catch (java.nio.file.DirectoryNotEmptyException someoneElses) {
+                LOG.info("kept {}: it holds files the agent did not make", d);
+            }
+        }
+        LOG.info("removed the data-plane state under {}", dir);
     }
 
     /** One overlay interface of an attached task. */
