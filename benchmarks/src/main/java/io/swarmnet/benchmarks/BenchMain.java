@@ -9,6 +9,7 @@ import io.swarmnet.benchmarks.lab.Result;
 import io.swarmnet.benchmarks.lab.Runner;
 import io.swarmnet.benchmarks.lab.Scenario;
 import io.swarmnet.benchmarks.lab.control.ControlLatencyScenario;
+import io.swarmnet.benchmarks.lab.egress.EgressScenario;
 import io.swarmnet.benchmarks.lab.overlay.OverlayTcpScenario;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Parameters;
 public final class BenchMain implements Callable<Integer> {
 
     static List<Scenario> scenarios() {
-        return List.of(new OverlayTcpScenario(), new ControlLatencyScenario());
+        return List.of(new OverlayTcpScenario(), new ControlLatencyScenario(), new EgressScenario());
     }
 
     @Parameters(arity = "0..1", paramLabel = "SCENARIO", description = "Scenario to run; --list shows them.")

@@ -8,12 +8,12 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** Runs one iperf3 TCP test between two namespaces and reads the receiver's throughput. */
-final class Iperf3 {
+public final class Iperf3 {
     private Iperf3() {
     }
 
     /** Receiver-side throughput in Gbit/s of a {@code seconds}-long test from {@code clientNs} to {@code serverIp}. */
-    static double tcpGbits(LabHosts lab, String serverNs, String clientNs, String serverIp, int seconds)
+    public static double tcpGbits(LabHosts lab, String serverNs, String clientNs, String serverIp, int seconds)
             throws Exception {
         Process server = new ProcessBuilder("ip", "netns", "exec", serverNs, "iperf3", "-s", "-1", "-B", serverIp)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
