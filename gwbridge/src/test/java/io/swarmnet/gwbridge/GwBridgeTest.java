@@ -165,6 +165,25 @@ class GwBridgeTest {
     }
 
     @Test
+    void reconcileAfterRestartForgetsATaskWhoseNamespaceWentWhileTheAgentWasDown() throws IOException {
+        GwBridge gw = start(Set.of());
+        Netns ta = task();
+        gw.attach(ta, "task-a");
+        gw.attach(task(), "task-b");
+        gw.close();
+        kernel.closed = false;
+        // Deleting task-b's namespace destroyed both ends of its veth.
+        kernel.node.remove(Naming.port("task-b"));
+
+        GwBridge again = start(Set.of("task-a", "task-b"));
+        again.attach(ta, "task-a");
+        again.reconcile(Set.of("task-a"));
+
+        assertThat(again.attachments()).extracting(GwBridgeAttachment::taskId).containsExactly("task-a");
+        assertThat(Files.readString(config.stateFile())).contains("task-a").doesNotContain("task-b");
+    }
+
+    @Test
     void reconcileRepairsABridgeSomeoneDeletedAndReattachesItsPorts() throws IOException {
         GwBridge gw = start(Set.of());
         gw.attach(task(), "task-a");

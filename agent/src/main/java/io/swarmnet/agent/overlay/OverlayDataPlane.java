@@ -68,6 +68,7 @@ public final class OverlayDataPlane implements AutoCloseable {
 
     private final String nodeId;
     private final Vtep vtep;
+    private final Netns nodeNetns;
     private final GwBridge gw;
     private final ClusterWatcher watcher;
     private final DesiredTablesPublisher publisher;
@@ -85,12 +86,13 @@ public final class OverlayDataPlane implements AutoCloseable {
     /** Network names by VNI, for metric labels; grows only, as the VTEP's counters do. */
     private volatile Map<Integer, String> networkNames = Map.of();
 
-    private OverlayDataPlane(String nodeId, Vtep vtep, GwBridge gw, ClusterWatcher watcher,
+    private OverlayDataPlane(String nodeId, Vtep vtep, Netns nodeNetns, GwBridge gw, ClusterWatcher watcher,
                              DesiredTablesPublisher publisher, Store store, int underlayMtu,
                              AttachmentStateFile stateFile, List<AttachmentStateFile.Entry> toRestore,
                              Duration attachWait) {
         this.nodeId = nodeId;
         this.vtep = vtep;
+        this.nodeNetns = nodeNetns;
         this.gw = gw;
         this.watcher = watcher;
         this.publisher = publisher;
@@ -123,11 +125,17 @@ public final class OverlayDataPlane implements AutoCloseable {
         Path gwDir = Files.createDirectories(dataDir.resolve(GWBRIDGE_DIR));
         Set<String> wanted = new java.util.HashSet<>();
         saved.forEach(e -> wanted.add(e.taskId()));
+        // WARNING: the gwbridge works on this handle until it is closed (forwarding is set
+        // inside it on every reconcile); it is closed after the gwbridge, in stop().
+        Netns self = Netns.current();
         GwBridge gw;
-        try (Netns self = Netns.current()) {
+        try {
             gw = GwBridge.start(self, GwBridgeConfig.parse(gwbridgePool, null, gwDir), wanted);
+        } catch (IOException | RuntimeException e) {
+            self.close();
+            throw e;
         }
-        return new OverlayDataPlane(nodeId, vtep, gw, watcher, publisher, store, underlayMtu, stateFile,
+        return new OverlayDataPlane(nodeId, vtep, self, gw, watcher, publisher, store, underlayMtu, stateFile,
                 new ArrayList<>(saved), attachWait);
     }
 
@@ -550,6 +558,11 @@ public final class OverlayDataPlane implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("{} the gwbridge: {}", cleanup ? "removing" : "closing", e.toString());
+        }
+        try {
+            nodeNetns.close();
+        } catch (IOException e) {
+            LOG.warn("closing the node's namespace handle: {}", e.toString());
         }
     }
 

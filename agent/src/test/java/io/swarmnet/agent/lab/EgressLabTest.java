@@ -2,6 +2,9 @@ package io.swarmnet.agent.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swarmnet.agent.api.ApiClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,13 +127,13 @@ class EgressLabTest {
         assertThat(inTask(out, "ping", "-c1", "-W1", "172.18.0.1").exitCode()).isZero();
         assertThat(inTask(peer, "ping", "-c1", "-W1", "172.18.0.1").exitCode()).isZero();
         for (String target : List.of(peerGw, peer.ip())) {
-            assertThat(inTask(out, "ping", "-c2", "-W1", target).exitCode()).as("ping %s", target).isNotZero();
+            assertThat(inTask(out, "ping", "-c1", "-W1", target).exitCode()).as("ping %s", target).isNotZero();
             CommandRunner.Result r = inTask(out, "curl", "-s", "--max-time", "2", "http://" + target + "/");
             assertThat(r.stdout()).as("http %s", target).doesNotContain("peer.1");
             assertThat(r.exitCode()).as("http %s", target).isNotZero();
         }
-        assertThat(inTask(peer, "ping", "-c2", "-W1", outGw).exitCode()).isNotZero();
-        assertThat(inTask(peer, "ping", "-c2", "-W1", out.ip()).exitCode()).isNotZero();
+        assertThat(inTask(peer, "ping", "-c1", "-W1", outGw).exitCode()).isNotZero();
+        assertThat(inTask(peer, "ping", "-c1", "-W1", out.ip()).exitCode()).isNotZero();
         // Both ports are isolated: the bridge never forwards a frame between them.
         String ports = LAB.exec(NODE, "ip", "-d", "link", "show", "master", "docker_gwbridge").stdout();
         assertThat(ports.lines().filter(l -> l.contains("isolated on")).count()).isEqualTo(2);
@@ -145,7 +148,12 @@ class EgressLabTest {
         assertOnceEach();
 
         LabAgentRestart.kill9(LAB.lab(), NODE);
-        // The overlay interfaces are TAPs, gone with the agent's descriptors: the restart must make them anew.
+        // The overlay interfaces are TAPs, gone with the agent's descriptors (once its last
+        // thread has exited, which may trail the main thread's exit): the restart must make them anew.
+        long gone = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (inTask(out, "ip", "-o", "link").stdout().contains("eth0") && System.nanoTime() - gone < 0) {
+            EtcdCluster.sleep(100);
+        }
         assertThat(inTask(out, "ip", "-o", "link").stdout()).doesNotContain("eth0").contains("eth1");
         // Egress is the kernel's path: it does not need the agent.
         assertThat(curl(out, INTERNET_URL).stdout()).startsWith("internet ");
@@ -163,8 +171,46 @@ class EgressLabTest {
         CommandRunner.Result r = curl(out, INTERNET_URL);
         assertThat(r.stdout()).as(r.stderr()).startsWith("internet " + LabHost.INTERNET_ADDRESS + ":80 client="
                 + LAB.address(NODE) + ":");
-        assertThat(inTask(out, "ping", "-c2", "-W1", eth1Address(peer)).exitCode()).isNotZero();
+        assertThat(inTask(out, "ping", "-c1", "-W1", eth1Address(peer)).exitCode()).isNotZero();
         assertThat(curl(sealed, INTERNET_URL).exitCode()).isEqualTo(7);
+    }
+
+    @Test
+    @Order(5)
+    void whatATaskThatDiedWhileItsAgentWasDownLeftIsPrunedOnStart() throws Exception {
+        Path overlay = AgentFleet.dataRoot(LAB.lab().stateDir(), LAB.lab().host(NODE)).resolve("overlay");
+        assertThat(Files.readString(overlay.resolve("attachments.json"))).contains(peer.taskId());
+        assertThat(Files.readString(overlay.resolve("gwbridge").resolve("gwbridge.json"))).contains(peer.taskId());
+
+        LabAgentRestart.kill9(LAB.lab(), NODE);
+        List<ProcessRef> inTask = new ArrayList<>(List.of(peer.process()));
+        for (String pid : RUNNER.run(EXEC, List.of("ip", "netns", "pids", peer.namespace())).stdout().split("\n")) {
+            if (pid.strip().matches("[0-9]+")) {
+                ProcessRef.of(Long.parseLong(pid.strip())).ifPresent(inTask::add);
+            }
+        }
+        assertThat(ProcessRef.terminate(inTask, Duration.ofSeconds(3))).isEmpty();
+        RUNNER.check("ip", "netns", "del", peer.namespace());
+        LabAgentRestart.start(LAB.lab(), NODE);
+
+        ApiClient api = new ApiClient(LAB.lab().apiSocket(NODE));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (Files.readString(overlay.resolve("attachments.json")).contains(peer.taskId())
+                && System.nanoTime() - deadline < 0) {
+            EtcdCluster.sleep(300);
+        }
+        assertThat(Files.readString(overlay.resolve("attachments.json"))).doesNotContain(peer.taskId())
+                .contains(out.taskId()).contains(sealed.taskId());
+        assertThat(Files.readString(overlay.resolve("gwbridge").resolve("gwbridge.json")))
+                .doesNotContain(peer.taskId()).contains(out.taskId());
+        List<String> attached = new ArrayList<>();
+        api.call("GET", "/v1/tasks", null).forEach(t -> attached.add(t.path("taskId").asText()));
+        assertThat(attached).containsExactlyInAnyOrder(out.taskId(), sealed.taskId());
+        String links = LAB.exec(NODE, "ip", "-o", "link").stdout();
+        assertThat(links.lines().filter(l -> l.contains("master docker_gwbridge")).count()).isEqualTo(1);
+        // Overlay TAPs live in the tasks; none is ever left in the node.
+        assertThat(links).doesNotContain(": snt");
+        assertThat(curl(out, INTERNET_URL).stdout()).startsWith("internet ");
     }
 
     private static void assertOnceEach() {
