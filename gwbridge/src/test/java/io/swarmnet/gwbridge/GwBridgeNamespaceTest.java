@@ -60,6 +60,8 @@ class GwBridgeNamespaceTest {
     void build() throws IOException {
         ns = new TestNamespaces();
         node = ns.create("node");
+        // No IPv6 on the node: link-local addresses come and go under the listings.
+        ns.exec(node, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
         String inet = ns.create("inet");
         ns.ip(node, "link", "add", "up0", "type", "veth", "peer", "name", "up1", "netns", inet);
         ns.ip(node, "addr", "add", NODE_UPLINK + "/24", "dev", "up0");
@@ -143,6 +145,23 @@ class GwBridgeNamespaceTest {
      * duplicate address detection).
      */
     private String listing(Task... tasks) throws IOException {
+        // A veth's carrier reaches its peer through the kernel's link watch, up to a
+        // second later: read again until no port is caught half way up.
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        String listing = read(tasks);
+        while (listing.contains("NO-CARRIER") && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            listing = read(tasks);
+        }
+        return listing;
+    }
+
+    private String read(Task... tasks) throws IOException {
         StringBuilder out = new StringBuilder()
                 .append(ns.ip(node, "-d", "link", "show"))
                 .append(ns.ip(node, "addr", "show"))

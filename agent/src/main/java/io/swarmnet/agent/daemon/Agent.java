@@ -18,8 +18,8 @@ import io.swarmnet.control.store.EtcdStore;
 import io.swarmnet.control.store.Store;
 import io.swarmnet.control.store.StoreException;
 import io.swarmnet.control.tables.DesiredTablesPublisher;
-import io.swarmnet.gwbridge.GwBridgeConfigException;
 import io.swarmnet.control.watch.ClusterWatcher;
+import io.swarmnet.gwbridge.GwBridgeConfigException;
 import io.swarmnet.packet.Ipv4Address;
 import io.swarmnet.vxlan.vtep.Vtep;
 import io.swarmnet.vxlan.vtep.VtepConfig;
@@ -254,7 +254,8 @@ public final class Agent {
 
     /**
      * Revokes the node's lease so the cluster sees it down at once, then stops serving and
-     * disconnects. Safe to call from several threads; every caller returns once stopped.
+     * disconnects; with {@code --cleanup}, removes what the data plane made on the node.
+     * Safe to call from several threads; every caller returns once stopped.
      */
     public void stop() {
         if (!stopping.compareAndSet(false, true)) {
