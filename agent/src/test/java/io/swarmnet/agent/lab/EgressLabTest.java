@@ -137,6 +137,23 @@ class EgressLabTest {
         // Both ports are isolated: the bridge never forwards a frame between them.
         String ports = LAB.exec(NODE, "ip", "-d", "link", "show", "master", "docker_gwbridge").stdout();
         assertThat(ports.lines().filter(l -> l.contains("isolated on")).count()).isEqualTo(2);
+
+        // A task that routes to the other through the gateway has the node hairpin it back
+        // onto the bridge: the forward chain drops it and counts it.
+        long dropped = bridgeDrops();
+        assertThat(inTask(out, "ip", "route", "add", peerGw + "/32", "via", "172.18.0.1", "dev", "eth1").exitCode()).isZero();
+        try {
+            assertThat(inTask(out, "ping", "-c1", "-W1", peerGw).exitCode()).isNotZero();
+            assertThat(inTask(out, "curl", "-s", "--max-time", "2", "http://" + peerGw + "/").exitCode()).isNotZero();
+        } finally {
+            inTask(out, "ip", "route", "del", peerGw + "/32");
+        }
+        assertThat(bridgeDrops()).isGreaterThanOrEqualTo(dropped + 2);
+    }
+
+    private static long bridgeDrops() {
+        String table = LAB.exec(NODE, "nft", "list", "table", "ip", "swarmnet_gwbridge").stdout();
+        return Long.parseLong(table.replaceAll("(?s).*counter packets ([0-9]+) bytes [0-9]+ drop.*", "$1"));
     }
 
     @Test
