@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+/** Which gwbridge pools the agent refuses next to which overlay subnets, and the line it says. */
 class GwBridgePoolCheckTest {
     private static final List<Network> NETWORKS = List.of(network("ingress", "10.0.0.0/24"), network("app", "10.0.9.0/24"),
             network("big", "172.20.0.0/16"));
