@@ -68,6 +68,8 @@ public final class OverlayDataPlane implements AutoCloseable {
     private final String nodeId;
     private final Vtep vtep;
     private final GwBridge gw;
+    /** The agent's namespace, which the gwbridge's sockets work in: open as long as the gwbridge is. */
+    private final Netns hostNetns;
     private final ClusterWatcher watcher;
     private final DesiredTablesPublisher publisher;
     private final Store store;
@@ -84,13 +86,14 @@ public final class OverlayDataPlane implements AutoCloseable {
     /** Network names by VNI, for metric labels; grows only, as the VTEP's counters do. */
     private volatile Map<Integer, String> networkNames = Map.of();
 
-    private OverlayDataPlane(String nodeId, Vtep vtep, GwBridge gw, ClusterWatcher watcher,
+    private OverlayDataPlane(String nodeId, Vtep vtep, GwBridge gw, Netns hostNetns, ClusterWatcher watcher,
                              DesiredTablesPublisher publisher, Store store, int underlayMtu,
                              AttachmentStateFile stateFile, List<AttachmentStateFile.Entry> toRestore,
                              Duration attachWait) {
         this.nodeId = nodeId;
         this.vtep = vtep;
         this.gw = gw;
+        this.hostNetns = hostNetns;
         this.watcher = watcher;
         this.publisher = publisher;
         this.store = store;
@@ -122,11 +125,17 @@ public final class OverlayDataPlane implements AutoCloseable {
         Path gwDir = Files.createDirectories(dataDir.resolve("gwbridge"));
         Set<String> wanted = new java.util.HashSet<>();
         saved.forEach(e -> wanted.add(e.taskId()));
+        // WARNING: the gwbridge keeps using this namespace handle after start (every later
+        // reconcile and prune goes through it), so it is closed with the data plane only.
+        Netns self = Netns.current();
         GwBridge gw;
-        try (Netns self = Netns.current()) {
+        try {
             gw = GwBridge.start(self, GwBridgeConfig.parse(gwbridgePool, null, gwDir), wanted);
+        } catch (IOException | RuntimeException e) {
+            self.close();
+            throw e;
         }
-        return new OverlayDataPlane(nodeId, vtep, gw, watcher, publisher, store, underlayMtu, stateFile,
+        return new OverlayDataPlane(nodeId, vtep, gw, self, watcher, publisher, store, underlayMtu, stateFile,
                 new ArrayList<>(saved), attachWait);
     }
 
@@ -530,6 +539,11 @@ public final class OverlayDataPlane implements AutoCloseable {
             gw.close();
         } catch (IOException | RuntimeException e) {
             LOG.warn("closing the gwbridge: {}", e.toString());
+        }
+        try {
+            hostNetns.close();
+        } catch (IOException e) {
+            LOG.warn("closing the host namespace handle: {}", e.toString());
         }
     }
 
