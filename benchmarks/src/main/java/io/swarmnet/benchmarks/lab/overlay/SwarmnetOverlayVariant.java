@@ -15,7 +15,12 @@ import java.util.Map;
  */
 final class SwarmnetOverlayVariant implements Variant {
     static final String SERVICE = "benchovl";
+    private final OverlayProbe probe;
     private List<LabTask> tasks = List.of();
+
+    SwarmnetOverlayVariant(OverlayProbe probe) {
+        this.probe = probe;
+    }
 
     @Override
     public String name() {
@@ -40,8 +45,7 @@ final class SwarmnetOverlayVariant implements Variant {
     public Map<String, Double> measure(LabHosts lab, int seconds) throws Exception {
         LabTask client = tasks.get(0);
         LabTask server = tasks.get(1);
-        double gbits = Iperf3.tcpGbits(lab, server.namespace(), client.namespace(), server.ip(), seconds);
-        return Map.of(OverlayTcpScenario.THROUGHPUT.name(), gbits);
+        return probe.measure(lab, server.namespace(), client.namespace(), server.ip(), seconds);
     }
 
     @Override
