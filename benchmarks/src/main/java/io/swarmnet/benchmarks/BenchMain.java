@@ -10,7 +10,9 @@ import io.swarmnet.benchmarks.lab.Runner;
 import io.swarmnet.benchmarks.lab.Scenario;
 import io.swarmnet.benchmarks.lab.control.ControlLatencyScenario;
 import io.swarmnet.benchmarks.lab.egress.EgressScenario;
+import io.swarmnet.benchmarks.lab.overlay.OverlayRttScenario;
 import io.swarmnet.benchmarks.lab.overlay.OverlayTcpScenario;
+import io.swarmnet.benchmarks.lab.overlay.OverlayUdpScenario;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +30,8 @@ import picocli.CommandLine.Parameters;
 public final class BenchMain implements Callable<Integer> {
 
     static List<Scenario> scenarios() {
-        return List.of(new OverlayTcpScenario(), new ControlLatencyScenario(), new EgressScenario());
+        return List.of(new OverlayTcpScenario(), new OverlayUdpScenario(), new OverlayRttScenario(),
+                new ControlLatencyScenario(), new EgressScenario());
     }
 
     @Parameters(arity = "0..1", paramLabel = "SCENARIO", description = "Scenario to run; --list shows them.")

@@ -55,4 +55,8 @@ public interface LibC {
     @ssize_t long recvmsg(int fd, @intptr_t long msghdr, int flags);
 
     String strerror(int errnum);
+
+    int gettid();
+
+    int setpriority(int which, int who, int prio);
 }

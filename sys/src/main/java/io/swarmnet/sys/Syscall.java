@@ -26,6 +26,14 @@ final class Syscall {
         return result(LIBC.open(path, flags));
     }
 
+    static int gettid() {
+        return LIBC.gettid();
+    }
+
+    static int setpriority(int which, int who, int prio) {
+        return result(LIBC.setpriority(which, who, prio));
+    }
+
     static int close(int fd) {
         return result(LIBC.close(fd));
     }

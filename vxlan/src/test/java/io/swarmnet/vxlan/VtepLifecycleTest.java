@@ -10,6 +10,11 @@ import io.swarmnet.vxlan.port.TapPort;
 import io.swarmnet.vxlan.vtep.Vtep;
 import io.swarmnet.vxlan.vtep.VtepConfig;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -98,6 +103,41 @@ class VtepLifecycleTest {
         assertThatThrownBy(() -> VtepConfig.builder(Ipv4Address.parse("127.0.0.1"))).hasMessageContaining("unicast");
         assertThatThrownBy(() -> VtepConfig.builder(ADDRESS).dataPathPort(80)).hasMessageContaining("1024");
         assertThatThrownBy(() -> VtepConfig.builder(ADDRESS).sourcePorts(0)).hasMessageContaining("1..64");
+        assertThatThrownBy(() -> VtepConfig.builder(ADDRESS).threadNice(-21)).hasMessageContaining("-20..19");
+    }
+
+    @Test
+    void eventLoopRunsAtTheConfiguredNice() throws Exception {
+        Vtep vtep = Vtep.create(VtepConfig.builder(ADDRESS).threadNice(-7).build());
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            List<Integer> nices = vtepThreadNices();
+            while (!nices.contains(-7) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                nices = vtepThreadNices();
+            }
+            assertThat(nices).contains(-7);
+        } finally {
+            vtep.close();
+        }
+    }
+
+    /** Nice values of this JVM's VTEP loop threads, from /proc (comm keeps 15 characters of the name). */
+    private static List<Integer> vtepThreadNices() throws IOException {
+        List<Integer> nices = new ArrayList<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                try {
+                    if (Files.readString(task.resolve("comm")).startsWith("swarmnet-vtep")) {
+                        String stat = Files.readString(task.resolve("stat"));
+                        nices.add(Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
+                    }
+                } catch (IOException threadEnded) {
+                    // The thread ended while the directory was read.
+                }
+            }
+        }
+        return nices;
     }
 
     @Test

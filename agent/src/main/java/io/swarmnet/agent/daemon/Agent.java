@@ -183,7 +183,8 @@ public final class Agent {
         } catch (IOException e) {
             throw new UserException("cannot read this host's interfaces: " + e.getMessage(), e);
         }
-        Vtep vtep = Vtep.create(VtepConfig.builder(address).dataPathPort(config.dataPathPort()).build());
+        Vtep vtep = Vtep.create(VtepConfig.builder(address).dataPathPort(config.dataPathPort())
+                .transport(config.dataPathTransport()).build());
         boolean success = false;
         try {
             try {

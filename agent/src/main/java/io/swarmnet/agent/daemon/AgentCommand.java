@@ -5,6 +5,7 @@ import io.swarmnet.agent.cli.LogLevels;
 import io.swarmnet.control.store.StoreAddress;
 import io.swarmnet.gwbridge.GwBridgeConfig;
 import io.swarmnet.gwbridge.GwBridgeConfigException;
+import io.swarmnet.vxlan.vtep.Transport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -47,6 +48,11 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--data-path-port", paramLabel = "PORT", defaultValue = "4789",
             description = "UDP port of the VXLAN data path, 1024-49151 (default: ${DEFAULT-VALUE}).")
     private int dataPathPort;
+
+    @Option(names = "--data-path-transport", paramLabel = "epoll|io_uring", defaultValue = "epoll",
+            description = "Netty transport of the VXLAN data path: epoll, or io_uring where the kernel"
+                    + " allows it (default: ${DEFAULT-VALUE}).")
+    private String dataPathTransport;
 
     @Option(names = "--store", paramLabel = "etcd://HOST:PORT[,HOST:PORT...]",
             description = "The managers' etcd endpoints (default: the embedded single-host store under --data-root).")
@@ -129,6 +135,12 @@ public final class AgentCommand implements Callable<Integer> {
             throw usage("--data-path-port " + dataPathPort + " is out of range: it must be "
                     + MIN_DATA_PATH_PORT + "-" + MAX_DATA_PATH_PORT);
         }
+        Transport transport = parse("--data-path-transport", dataPathTransport, Transport::fromFlag);
+        if (!transport.isAvailable()) {
+            Throwable cause = transport.unavailabilityCause();
+            throw usage("--data-path-transport " + transport.flagValue() + " is not available on this host: "
+                    + (cause == null ? "unknown cause" : cause.getMessage()));
+        }
         InetSocketAddress metrics = parse("--metrics-addr", metricsAddr, AddressLiterals::parseIpPort);
         String name = hostname != null ? hostname : osHostname();
         if (!HOSTNAME.matcher(name).matches()) {
@@ -149,7 +161,7 @@ public final class AgentCommand implements Callable<Integer> {
             LogLevels.apply(level);
             return level;
         });
-        return new AgentConfig(name, advertise, dataPathPort, storeAddress, metrics, dataRoot,
+        return new AgentConfig(name, advertise, dataPathPort, transport, storeAddress, metrics, dataRoot,
                 Duration.ofSeconds(nodeTtlSeconds), Duration.ofSeconds(storeTimeoutSeconds), gwbridgePool, cleanup);
     }
 

@@ -1,6 +1,7 @@
 package io.swarmnet.agent.daemon;
 
 import io.swarmnet.control.store.StoreAddress;
+import io.swarmnet.vxlan.vtep.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.time.Duration;
  * @param hostname      the node's name in the registry
  * @param advertiseAddr the address other nodes reach this one at (and the VXLAN underlay address)
  * @param dataPathPort  the UDP port of the VXLAN data path
+ * @param dataPathTransport the Netty transport of the VXLAN data path
  * @param store         the managers' etcd endpoints, or null for the embedded single-host store under {@code dataRoot}
  * @param metricsAddr   where /metrics and /healthz are served
  * @param dataRoot      where the node keeps its state: its id and the local API socket
@@ -20,7 +22,8 @@ import java.time.Duration;
  * @param gwbridgePool  the docker_gwbridge address pool, e.g. 172.18.0.0/16
  * @param cleanup       whether stopping the agent removes everything it made on the node
  */
-public record AgentConfig(String hostname, InetAddress advertiseAddr, int dataPathPort, StoreAddress store,
+public record AgentConfig(String hostname, InetAddress advertiseAddr, int dataPathPort, Transport dataPathTransport,
+                          StoreAddress store,
                           InetSocketAddress metricsAddr, Path dataRoot, Duration nodeTtl, Duration storeTimeout,
                           String gwbridgePool, boolean cleanup) {
 

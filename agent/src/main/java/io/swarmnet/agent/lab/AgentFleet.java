@@ -40,7 +40,7 @@ final class AgentFleet {
     }
 
     /** The command that runs the agent of host {@code h} inside its namespace. */
-    static List<String> command(LabHost h, String storeUrl, Path dataRoot) {
+    static List<String> command(LabHost h, String storeUrl, Path dataRoot, String dataPathTransport) {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", h.namespace(), java()));
         argv.addAll(jdkOptions());
         argv.addAll(List.of("-cp", classpath(), MAIN_CLASS, "agent",
@@ -48,7 +48,8 @@ final class AgentFleet {
                 "--advertise-addr", h.address(),
                 "--store", storeUrl,
                 "--metrics-addr", metricsAddr(h),
-                "--data-root", dataRoot.toString()));
+                "--data-root", dataRoot.toString(),
+                "--data-path-transport", dataPathTransport));
         return argv;
     }
 

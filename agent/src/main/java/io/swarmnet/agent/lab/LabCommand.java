@@ -72,11 +72,14 @@ public final class LabCommand implements Callable<Integer> {
         Path etcd;
         @Option(names = "--no-agents", description = "Build the namespaces and etcd only.")
         boolean noAgents;
+        @Option(names = "--data-path-transport", paramLabel = "epoll|io_uring", defaultValue = "epoll",
+                description = "The agents' --data-path-transport (default: ${DEFAULT-VALUE}).")
+        String dataPathTransport;
 
         @Override
         public Integer call() {
             LabSpec s = labSpec(spec, LabSpec.builder().name(lab.name).managers(managers).workers(workers)
-                    .underlayMtu(underlayMtu).etcdBinary(etcd).agents(!noAgents));
+                    .underlayMtu(underlayMtu).etcdBinary(etcd).agents(!noAgents).dataPathTransport(dataPathTransport));
             Lab l = Lab.up(s);
             PrintWriter out = spec.commandLine().getOut();
             LabPrinter.text(l.status(), out);

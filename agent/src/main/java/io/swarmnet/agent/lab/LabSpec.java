@@ -1,5 +1,6 @@
 package io.swarmnet.agent.lab;
 
+import io.swarmnet.vxlan.vtep.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ public final class LabSpec {
     private final int workers;
     private final int underlayMtu;
     private final boolean agents;
+    private final String dataPathTransport;
     private final Path etcdBinary;
     private final Path stateRoot;
     private final Duration etcdTimeout;
@@ -38,6 +40,7 @@ public final class LabSpec {
         this.workers = b.workers;
         this.underlayMtu = b.underlayMtu;
         this.agents = b.agents;
+        this.dataPathTransport = b.dataPathTransport;
         this.etcdBinary = b.etcdBinary;
         this.stateRoot = b.stateRoot;
         this.etcdTimeout = b.etcdTimeout;
@@ -79,6 +82,11 @@ public final class LabSpec {
         return agents;
     }
 
+    /** The agents' {@code --data-path-transport}: {@code epoll} or {@code io_uring}. */
+    public String dataPathTransport() {
+        return dataPathTransport;
+    }
+
     /** The etcd binary to run, or null to find {@code etcd} on the PATH. */
     public Path etcdBinary() {
         return etcdBinary;
@@ -117,6 +125,7 @@ public final class LabSpec {
         private int workers = 2;
         private int underlayMtu = 1500;
         private boolean agents = true;
+        private String dataPathTransport = Transport.EPOLL.flagValue();
         private Path etcdBinary;
         private Path stateRoot = DEFAULT_STATE_ROOT;
         private Duration etcdTimeout = Duration.ofSeconds(30);
@@ -148,6 +157,11 @@ public final class LabSpec {
 
         public Builder agents(boolean agents) {
             this.agents = agents;
+            return this;
+        }
+
+        public Builder dataPathTransport(String dataPathTransport) {
+            this.dataPathTransport = dataPathTransport;
             return this;
         }
 
@@ -189,6 +203,11 @@ public final class LabSpec {
             if (underlayMtu < MIN_MTU || underlayMtu > MAX_MTU) {
                 throw new IllegalArgumentException("--underlay-mtu must be between " + MIN_MTU + " and " + MAX_MTU
                         + ", got " + underlayMtu);
+            }
+            try {
+                Transport.fromFlag(dataPathTransport);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--data-path-transport: " + e.getMessage(), e);
             }
             return new LabSpec(this);
         }

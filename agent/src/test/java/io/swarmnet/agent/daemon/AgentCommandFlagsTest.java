@@ -65,6 +65,7 @@ class AgentCommandFlagsTest {
         "--advertise-addr | 0.0.0.0        | --advertise-addr 0.0.0.0 is not an address other nodes can reach",
         "--data-path-port | 80             | --data-path-port 80 is out of range: it must be 1024-49151",
         "--data-path-port | 49152          | --data-path-port 49152 is out of range: it must be 1024-49151",
+        "--data-path-transport | uring     | invalid --data-path-transport: 'uring' is not a transport (epoll, io_uring)",
         "--store          | http://a:2379  | invalid --store: unsupported store 'http://': only etcd://host:port[,host:port...] is supported",
         "--store          | etcd://a:x     | invalid --store: endpoint 'a:x' has no valid port (1-65535)",
         "--metrics-addr   | localhost:9323 | invalid --metrics-addr: 'localhost' is not an IP address",
@@ -133,5 +134,36 @@ class AgentCommandFlagsTest {
         assertThat(r.lines()).singleElement().asString()
                 .startsWith("swarmnet: error: cannot reach etcd at " + store.substring("etcd://".length()) + " (list members): ");
         assertThat(System.nanoTime() - start).isLessThan(4_000_000_000L);
+    }
+
+    @Test
+    void helpNamesTheDataPathTransports() {
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+
+        assertThat(cl.execute("agent", "--help")).isZero();
+        assertThat(out.toString().replaceAll("\\s+", " "))
+                .contains("--data-path-transport=epoll|io_uring").contains("io_uring where the kernel allows it (default: epoll)");
+    }
+
+    @Test
+    void unavailableIoUringIsAUsageErrorNamingTheCause() throws Exception {
+        // Netty loads no native transport with this property, as on a kernel without io_uring
+        // or with kernel.io_uring_disabled set; a JVM of its own keeps it from this one.
+        List<String> argv = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dio.netty.transport.noNative=true", "-cp", System.getProperty("java.class.path"),
+                "io.swarmnet.agent.Main", "agent"));
+        argv.addAll(valid());
+        argv.addAll(List.of("--data-path-transport", "io_uring"));
+        Process p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(p.waitFor()).as(err).isEqualTo(2);
+        assertThat(err.lines().toList()).containsExactly("swarmnet: --data-path-transport io_uring is not available"
+                + " on this host: Native transport was explicit disabled with -Dio.netty.transport.noNative=true."
+                + " See 'swarmnet agent --help'.");
+        assertThat(tmp.resolve("root")).doesNotExist();
     }
 }

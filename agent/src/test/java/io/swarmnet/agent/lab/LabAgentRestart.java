@@ -1,5 +1,6 @@
 package io.swarmnet.agent.lab;
 
+import io.swarmnet.vxlan.vtep.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,8 +44,9 @@ final class LabAgentRestart {
     /** Starts the host's agent with the lab's flags and {@code extraArgs}; returns once /healthz answers. */
     static long start(Lab lab, String host, String... extraArgs) {
         LabHost h = lab.host(host);
+        // The labs that restart agents run the default transport, epoll.
         List<String> argv = new ArrayList<>(AgentFleet.command(h, lab.storeUrl(),
-                AgentFleet.dataRoot(lab.stateDir(), h)));
+                AgentFleet.dataRoot(lab.stateDir(), h), Transport.EPOLL.flagValue()));
         argv.addAll(List.of(extraArgs));
         Path log = lab.stateDir().resolve(host).resolve("agent.log");
         Process p = new CommandRunner().spawnDetached(argv, log);

@@ -138,6 +138,12 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
             return this;
         }
 
+        /** The agents' {@code --data-path-transport}, {@code epoll} or {@code io_uring}. */
+        public Builder dataPathTransport(String transport) {
+            spec.dataPathTransport(transport);
+            return this;
+        }
+
         public LabExtension build() {
             // Validated now, so a bad size fails where it is written, not in beforeAll.
             spec.name("probe").build();

@@ -47,11 +47,13 @@ public final class Report {
                 }
             }
         }
-        md.append("\n| metric | swarmnet / anchor |\n|---|---:|\n");
+        md.append("\n| metric | swarmnet / anchor | swarmnet - anchor |\n|---|---:|---:|\n");
         for (Metric m : s.metrics()) {
             Double r = result.ratio(m.name());
-            md.append(String.format(Locale.ROOT, "| %s (%s is better) | %s |%n", m.name(),
-                    m.higherIsBetter() ? "higher" : "lower", r == null ? "n/a" : String.format(Locale.ROOT, "%.3f", r)));
+            Double d = result.difference(m.name());
+            md.append(String.format(Locale.ROOT, "| %s (%s is better) | %s | %s |%n", m.name(),
+                    m.higherIsBetter() ? "higher" : "lower", r == null ? "n/a" : String.format(Locale.ROOT, "%.3f", r),
+                    d == null ? "n/a" : fmt(d)));
         }
         if (!result.skipped.isEmpty()) {
             md.append("\nNot measured:\n");
@@ -90,6 +92,7 @@ public final class Report {
             }
             mj.put("variants", variants);
             mj.put("ratio", result.ratio(m.name()));
+            mj.put("difference", result.difference(m.name()));
             metrics.put(m.name(), mj);
         }
         root.put("metrics", metrics);

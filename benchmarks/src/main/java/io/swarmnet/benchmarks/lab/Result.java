@@ -58,6 +58,21 @@ public final class Result {
         return subject.median() / anchor.median();
     }
 
+    /** swarmnet's median minus the anchor's, or null when either side has no samples. */
+    public Double difference(String metric) {
+        Stats subject = null;
+        Stats anchor = null;
+        for (Variant v : scenario.variants()) {
+            Stats s = stats(v.name(), metric);
+            if (v.anchor()) {
+                anchor = s;
+            } else {
+                subject = s;
+            }
+        }
+        return subject == null || anchor == null ? null : subject.median() - anchor.median();
+    }
+
     public Scenario scenario() {
         return scenario;
     }

@@ -14,7 +14,7 @@ import io.netty.channel.uring.IoUringIoHandler;
 /** The Netty transport the VTEP's event loop runs: epoll by default, io_uring on request. */
 public enum Transport {
     /** Netty's native epoll transport: recvmsg with UDP GRO, sendmmsg, UDP GSO. */
-    EPOLL {
+    EPOLL("epoll") {
         @Override
         public boolean isAvailable() {
             return Epoll.isAvailable();
@@ -46,7 +46,7 @@ public enum Transport {
         }
     },
     /** Netty's io_uring transport: the same sockets, driven by submission and completion rings. */
-    IO_URING {
+    IO_URING("io_uring") {
         @Override
         public boolean isAvailable() {
             return IoUring.isAvailable();
@@ -81,6 +81,31 @@ public enum Transport {
             // ~6 with epoll, which is why epoll is the default.
         }
     };
+
+    private final String flagValue;
+
+    Transport(String flagValue) {
+        this.flagValue = flagValue;
+    }
+
+    /** Returns the transport's name on the command line ({@code epoll}, {@code io_uring}). */
+    public String flagValue() {
+        return flagValue;
+    }
+
+    /**
+     * Returns the transport a command-line value names.
+     *
+     * @throws IllegalArgumentException naming the accepted values
+     */
+    public static Transport fromFlag(String value) {
+        for (Transport t : values()) {
+            if (t.flagValue.equals(value)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("'" + value + "' is not a transport (epoll, io_uring)");
+    }
 
     /** Returns whether the native transport loaded on this machine. */
     public abstract boolean isAvailable();

@@ -18,6 +18,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.sys.Resource;
 import io.swarmnet.sys.TapDevice;
 import io.swarmnet.vxlan.fdb.NetworkTable;
 import io.swarmnet.vxlan.fdb.OverlayTables;
@@ -91,6 +92,16 @@ public final class Vtep implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("swarmnet-vtep", true),
                 transport.ioHandlerFactory());
         this.loop = group.next();
+        int nice = config.threadNice();
+        if (nice != 0) {
+            loop.execute(() -> {
+                try {
+                    Resource.setThreadNice(nice);
+                } catch (IOException e) {
+                    LOG.warn("VTEP event loop keeps the default priority, nice {} was refused: {}", nice, e.getMessage());
+                }
+            });
+        }
         this.tapReadBuffer = Unpooled.directBuffer(DataPath.MAX_TAP_FRAME, DataPath.MAX_TAP_FRAME);
         this.frames = new FrameHandler() {
             @Override

@@ -17,6 +17,11 @@ final class KernelVxlanVariant implements Variant {
     static final int PORT = 4790;
     static final List<String> HOSTS = List.of("w1", "w2");
     private static final Duration T = Duration.ofSeconds(10);
+    private final OverlayProbe probe;
+
+    KernelVxlanVariant(OverlayProbe probe) {
+        this.probe = probe;
+    }
 
     @Override
     public String name() {
@@ -62,8 +67,7 @@ final class KernelVxlanVariant implements Variant {
 
     @Override
     public Map<String, Double> measure(LabHosts lab, int seconds) throws Exception {
-        double gbits = Iperf3.tcpGbits(lab, taskNs(lab, "w2"), taskNs(lab, "w1"), taskIp("w2"), seconds);
-        return Map.of(OverlayTcpScenario.THROUGHPUT.name(), gbits);
+        return probe.measure(lab, taskNs(lab, "w2"), taskNs(lab, "w1"), taskIp("w2"), seconds);
     }
 
     @Override

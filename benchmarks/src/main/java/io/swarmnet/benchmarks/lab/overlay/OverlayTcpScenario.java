@@ -4,6 +4,7 @@ import io.swarmnet.benchmarks.lab.Metric;
 import io.swarmnet.benchmarks.lab.Scenario;
 import io.swarmnet.benchmarks.lab.Variant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Task-to-task TCP throughput across two lab hosts over an overlay: iperf3 from a task
@@ -38,6 +39,8 @@ public final class OverlayTcpScenario implements Scenario {
 
     @Override
     public List<Variant> variants() {
-        return List.of(new KernelVxlanVariant(), new SwarmnetOverlayVariant());
+        OverlayProbe tcp = (lab, serverNs, clientNs, serverIp, seconds) ->
+                Map.of(THROUGHPUT.name(), Iperf3.tcpGbits(lab, serverNs, clientNs, serverIp, seconds));
+        return List.of(new KernelVxlanVariant(tcp), new SwarmnetOverlayVariant(tcp));
     }
 }

@@ -22,4 +22,19 @@ class Iperf3Test {
         assertThatThrownBy(() -> Iperf3.parseReceivedGbits("{\"error\":\"the server is busy\"}"))
                 .satisfies(e -> assertThat(Iperf3.isConnectFailure((IOException) e)).as("not retried").isFalse());
     }
+
+    @Test
+    void readsReceivedDatagramsPerSecondAndLossFromTheReceiversSum() throws IOException {
+        String json = "{\"end\":{\"sum_sent\":{\"bytes\":8414080,\"seconds\":1.0,\"lost_percent\":0},"
+                + "\"sum_received\":{\"bytes\":4968128,\"seconds\":2.0,\"lost_percent\":40.95}}}";
+        Iperf3.UdpResult r = Iperf3.parseUdp(json, 64);
+        assertThat(r.packetsPerSecond()).isEqualTo(77627.0 / 2);
+        assertThat(r.lostPercent()).isEqualTo(40.95);
+    }
+
+    @Test
+    void udpWithoutAReceiverSumIsAnError() {
+        assertThatThrownBy(() -> Iperf3.parseUdp("{\"end\":{}}", 64)).isInstanceOf(IOException.class)
+                .hasMessageContaining("no end.sum_received");
+    }
 }
