@@ -141,7 +141,8 @@ public final class LbConfig {
 
         private static Duration check(Duration timeout, String what) {
             if (timeout == null || timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofDays(30)) > 0) {
-                throw new IllegalArgumentException(what + " timeout " + timeout + " is outside 1s..30d");
+                throw new IllegalArgumentException(what + " timeout " + (timeout == null ? "null" : timeout.toSeconds() + "s")
+                        + " is outside 1s..30d");
             }
             return timeout;
         }
