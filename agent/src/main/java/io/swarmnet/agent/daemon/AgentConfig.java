@@ -1,6 +1,7 @@
 package io.swarmnet.agent.daemon;
 
 import io.swarmnet.control.store.StoreAddress;
+import io.swarmnet.lb.LbConfig;
 import io.swarmnet.vxlan.vtep.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,11 +22,16 @@ import java.time.Duration;
  * @param storeTimeout  the bound on connecting to the store and on every request
  * @param gwbridgePool  the docker_gwbridge address pool, e.g. 172.18.0.0/16
  * @param cleanup       whether stopping the agent removes everything it made on the node
+ * @param loadBalancer  the service load balancer's conntrack size and timeouts
  */
 public record AgentConfig(String hostname, InetAddress advertiseAddr, int dataPathPort, Transport dataPathTransport,
                           StoreAddress store,
                           InetSocketAddress metricsAddr, Path dataRoot, Duration nodeTtl, Duration storeTimeout,
-                          String gwbridgePool, boolean cleanup) {
+                          String gwbridgePool, boolean cleanup, LbConfig loadBalancer) {
+
+    public AgentConfig {
+        loadBalancer = loadBalancer == null ? LbConfig.DEFAULT : loadBalancer;
+    }
 
     /** The local API's unix socket: under the data root, so agents sharing a machine (the lab) never collide. */
     public Path apiSocket() {

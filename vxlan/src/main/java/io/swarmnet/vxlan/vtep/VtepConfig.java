@@ -1,5 +1,6 @@
 package io.swarmnet.vxlan.vtep;
 
+import io.swarmnet.lb.LbConfig;
 import io.swarmnet.packet.Ipv4Address;
 import io.swarmnet.packet.VxlanView;
 
@@ -26,6 +27,7 @@ public final class VtepConfig {
     private final boolean udpGso;
     private final boolean udpGro;
     private final int threadNice;
+    private final LbConfig loadBalancer;
 
     private VtepConfig(Builder b) {
         this.advertiseAddress = b.advertiseAddress;
@@ -35,6 +37,7 @@ public final class VtepConfig {
         this.udpGso = b.udpGso;
         this.udpGro = b.udpGro;
         this.threadNice = b.threadNice;
+        this.loadBalancer = b.loadBalancer;
     }
 
     /** Returns a builder for a VTEP that receives on {@code advertiseAddress}, the node's underlay IPv4 address. */
@@ -77,6 +80,11 @@ public final class VtepConfig {
         return threadNice;
     }
 
+    /** Returns how the load balancer of service VIPs tracks connections. */
+    public LbConfig loadBalancer() {
+        return loadBalancer;
+    }
+
     @Override
     public String toString() {
         return "VtepConfig(" + Ipv4Address.toString(advertiseAddress) + ":" + dataPathPort + ", " + transport
@@ -93,6 +101,7 @@ public final class VtepConfig {
         private boolean udpGso = true;
         private boolean udpGro = true;
         private int threadNice = DEFAULT_THREAD_NICE;
+        private LbConfig loadBalancer = LbConfig.DEFAULT;
 
         private Builder(int advertiseAddress) {
             if (advertiseAddress == 0 || (advertiseAddress >>> 28) >= 0xE || (advertiseAddress >>> 24) == 127) {
@@ -150,6 +159,15 @@ public final class VtepConfig {
                 throw new IllegalArgumentException("nice " + nice + " is outside -20..19");
             }
             this.threadNice = nice;
+            return this;
+        }
+
+        /** Sets the load balancer's conntrack size and timeouts; {@link LbConfig#DEFAULT} by default. */
+        public Builder loadBalancer(LbConfig config) {
+            if (config == null) {
+                throw new IllegalArgumentException("load balancer config is null");
+            }
+            this.loadBalancer = config;
             return this;
         }
 
