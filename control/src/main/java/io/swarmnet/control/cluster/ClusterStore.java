@@ -3,17 +3,20 @@ package io.swarmnet.control.cluster;
 import io.swarmnet.control.cluster.ClusterException.Reason;
 import io.swarmnet.control.ipam.Ipv4;
 import io.swarmnet.control.ipam.Ipv4Subnet;
+import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.AllocCounter;
 import io.swarmnet.control.model.ClusterConfig;
 import io.swarmnet.control.model.EndpointMode;
 import io.swarmnet.control.model.Network;
 import io.swarmnet.control.model.NetworkAttachment;
 import io.swarmnet.control.model.NetworkUsers;
+import io.swarmnet.control.model.Node;
 import io.swarmnet.control.model.PublishMode;
 import io.swarmnet.control.model.PublishedPort;
 import io.swarmnet.control.model.Reservation;
 import io.swarmnet.control.model.Service;
 import io.swarmnet.control.model.ServiceMode;
+import io.swarmnet.control.model.TaskEndpoint;
 import io.swarmnet.control.node.NodeId;
 import io.swarmnet.control.store.Keys;
 import io.swarmnet.control.store.Store;
@@ -199,6 +202,37 @@ public final class ClusterStore {
             deleteIfOwned(alloc, AllocKeys.INGRESS, network.id());
             snap.under(AllocKeys.ips(network.id())).keySet().forEach(plan::delete);
             return network;
+        });
+    }
+
+    /**
+     * Gives a node its endpoint on the ingress network (Docker's ingress-sbox address): the
+     * lowest free address, reserved like a task's, with the MAC derived from it, written
+     * into the node's record. A node that has one on the current ingress network keeps it;
+     * one left on a removed ingress network is replaced.
+     *
+     * @return the node's ingress endpoint, or empty when the cluster has no ingress network
+     * @throws ClusterException NOT_FOUND for an unknown node, POOL_EXHAUSTED when the ingress subnet is full
+     */
+    public Optional<TaskEndpoint> ensureIngressEndpoint(String nodeId) {
+        return transact("allocate the ingress endpoint of node " + nodeId, alloc -> {
+            ClusterSnapshot snap = alloc.snapshot();
+            Optional<Network> ingress = snap.ingress();
+            if (ingress.isEmpty()) {
+                return Optional.<TaskEndpoint>empty();
+            }
+            Node node = snap.nodeById(nodeId).orElseThrow(() -> new ClusterException(Reason.NOT_FOUND, "no node " + nodeId));
+            if (node.ingress() != null && node.ingress().networkId().equals(ingress.get().id())) {
+                return Optional.of(node.ingress());
+            }
+            Plan plan = alloc.plan();
+            String key = Keys.node(nodeId);
+            plan.require(key, snap.modRevision(key));
+            int ip = alloc.ip(ingress.get(), Reservation.of(Reservation.NODE, nodeId));
+            TaskEndpoint endpoint = new TaskEndpoint(ingress.get().id(), Ipv4.format(ip),
+                    Addresses.formatMac(Addresses.macFor(ip)));
+            plan.put(key, node.withIngress(endpoint));
+            return Optional.of(endpoint);
         });
     }
 
