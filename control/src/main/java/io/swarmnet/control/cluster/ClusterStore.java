@@ -285,6 +285,7 @@ public final class ClusterStore {
             for (PortRequest p : spec.ports()) {
                 ports.add(publish(alloc, p, id));
             }
+            checkHostPortsHaveEgress(snap, spec.name(), attachments, ports);
             attachments = withVips(alloc, attachments, spec.endpointMode(), id);
             Service service = new Service(Service.SCHEMA_VERSION, id, spec.name(), spec.mode(),
                     spec.mode() == ServiceMode.GLOBAL ? 0 : spec.replicas(), spec.endpointMode(), attachments, ports,
@@ -340,6 +341,7 @@ public final class ClusterStore {
             }
             checkEndpointMode(endpointMode, ports);
             List<NetworkAttachment> attachments = new ArrayList<>(current.networks());
+            checkHostPortsHaveEgress(snap, current.name(), attachments, ports);
             Optional<Network> ingress = snap.ingress();
             boolean wantsIngress = ports.stream().anyMatch(p -> p.mode() == PublishMode.INGRESS);
             boolean hasIngress = ingress.isPresent() && attachments.stream().anyMatch(a -> a.networkId().equals(ingress.get().id()));
@@ -424,6 +426,22 @@ public final class ClusterStore {
             });
         }
         return current.service();
+    }
+
+    /**
+     * Refuses host-mode ports on a service whose every network is internal: its tasks get
+     * no gwbridge interface, the only address a host-mode port can forward to.
+     */
+    private static void checkHostPortsHaveEgress(ClusterSnapshot snap, String service, List<NetworkAttachment> attachments,
+                                                 List<PublishedPort> ports) {
+        Optional<PublishedPort> host = ports.stream().filter(p -> p.mode() == PublishMode.HOST).findFirst();
+        boolean allInternal = !attachments.isEmpty() && attachments.stream().map(a -> snap.networkById(a.networkId()))
+                .allMatch(n -> n.isPresent() && n.get().internal());
+        if (host.isPresent() && allInternal) {
+            throw new ClusterException(Reason.INVALID, "service " + service + " cannot publish port " + host.get().published()
+                    + "/" + host.get().protocol().label() + " in host mode: every network it joins is internal, so its tasks"
+                    + " have no gwbridge interface for the node to forward to; join a non-internal network too");
+        }
     }
 
     private static Network ingressNetwork(ClusterSnapshot snap, List<PortRequest> ports) {

@@ -294,6 +294,21 @@ class ClusterStoreTest {
     }
 
     @Test
+    void hostPortOnAServiceOfInternalNetworksOnlyIsRefused() {
+        ClusterFixtures.nodes(store, "w1");
+        cluster.init(InitSpec.defaults());
+        cluster.createNetwork(new NetworkSpec("back", null, null, false, true, false, false, 0, Map.of()));
+        PortRequest host8080 = new PortRequest(PortProtocol.TCP, 80, 8080, PublishMode.HOST);
+
+        refused(() -> cluster.createService(ServiceSpec.replicated("db", 1).withNetworks(NetworkRequest.of("back"))
+                .withPorts(host8080)), Reason.INVALID)
+                .hasMessageContaining("cannot publish port 8080/tcp in host mode: every network it joins is internal");
+        cluster.createService(ServiceSpec.replicated("db", 1).withNetworks(NetworkRequest.of("back")));
+        refused(() -> cluster.updateService("db", new ServiceUpdate(null, null, List.of(host8080), List.of())), Reason.INVALID)
+                .hasMessageContaining("every network it joins is internal");
+    }
+
+    @Test
     void hostPortIsUniquePerNodeAcrossServices() {
         List<String> nodes = ClusterFixtures.nodes(store, "w1", "w2");
         cluster.init(InitSpec.defaults());
