@@ -45,6 +45,7 @@ public final class RoutingMesh implements AutoCloseable {
     private final int defaultMtu;
     private final ExecutorService allocator;
     private final AtomicBoolean allocating = new AtomicBoolean();
+    private final ProxyForwarders proxies;
     private Nftables nft;
     private IngressEndpoint endpoint;
     private String applied;
@@ -62,6 +63,7 @@ public final class RoutingMesh implements AutoCloseable {
         this.cluster = store == null ? null : new ClusterStore(store);
         this.viaVip = viaVip;
         this.defaultMtu = defaultMtu;
+        this.proxies = new ProxyForwarders(viaVip);
         this.allocator = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "swarmnet-mesh-allocator");
             t.setDaemon(true);
@@ -87,7 +89,8 @@ public final class RoutingMesh implements AutoCloseable {
             requestEndpoint();
         }
         reconcileEndpoint(ingress.orElse(null), wanted);
-        Set<PortKey> proxied = Set.of();
+        Set<PortKey> proxied = proxies.reconcile(desired.publishedPorts().entries().values(),
+                endpoint == null ? 0 : endpoint.ip());
         String body = MeshTable.body(endpoint == null ? null : IngressEndpoint.INTERFACE,
                 desired.publishedPorts().entries().values(), gwAddresses, proxied, viaVip);
         if (!body.equals(applied)) {
@@ -192,6 +195,7 @@ public final class RoutingMesh implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        proxies.close();
         if (applied != null) {
             try {
                 nft().run("table " + MeshTable.FAMILY + " " + MeshTable.NAME + "\ndelete table " + MeshTable.FAMILY + " "
