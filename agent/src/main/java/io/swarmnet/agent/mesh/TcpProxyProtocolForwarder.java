@@ -79,6 +79,11 @@ final class TcpProxyProtocolForwarder implements AutoCloseable {
         return target;
     }
 
+    /** The port it listens on (the published port, or the one picked for 0). */
+    int localPort() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
     /** Where new connections go from now on, and the address they start from. */
     void targets(List<Integer> newTargets, int newSource) {
         targets = List.copyOf(newTargets);
