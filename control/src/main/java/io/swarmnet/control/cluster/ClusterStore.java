@@ -11,6 +11,7 @@ import io.swarmnet.control.model.Network;
 import io.swarmnet.control.model.NetworkAttachment;
 import io.swarmnet.control.model.NetworkUsers;
 import io.swarmnet.control.model.Node;
+import io.swarmnet.control.model.PortProtocol;
 import io.swarmnet.control.model.PublishMode;
 import io.swarmnet.control.model.PublishedPort;
 import io.swarmnet.control.model.Reservation;
@@ -454,7 +455,8 @@ public final class ClusterStore {
     private static PublishedPort publish(Allocation alloc, PortRequest request, String serviceId) {
         if (request.mode() == PublishMode.INGRESS) {
             int published = alloc.ingressPort(request.protocol(), request.published(), serviceId);
-            return new PublishedPort(request.protocol(), request.target(), published, PublishMode.INGRESS);
+            return new PublishedPort(request.protocol(), request.target(), published, PublishMode.INGRESS,
+                    request.proxyProtocol());
         }
         alloc.checkHostPortAgainstIngress(request.protocol(), request.published());
         return new PublishedPort(request.protocol(), request.target(), request.published(), PublishMode.HOST);
@@ -520,6 +522,15 @@ public final class ClusterStore {
         if (p.mode() == PublishMode.HOST && p.published() == 0) {
             throw new ClusterException(Reason.INVALID, "port " + p.target() + "/" + p.protocol().label()
                     + " in host mode needs a published port (published=PORT)");
+        }
+        if (p.proxyProtocol() != null) {
+            if (!p.proxyProtocol().equals(PublishedPort.PROXY_V2)) {
+                throw new ClusterException(Reason.INVALID, "invalid proxy-protocol '" + p.proxyProtocol() + "': only v2 is supported");
+            }
+            if (p.protocol() != PortProtocol.TCP || p.mode() != PublishMode.INGRESS) {
+                throw new ClusterException(Reason.INVALID,
+                        "proxy-protocol=v2 needs protocol=tcp and mode=ingress (host mode keeps the client's address anyway)");
+            }
         }
     }
 

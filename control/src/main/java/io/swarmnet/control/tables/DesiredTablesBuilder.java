@@ -234,7 +234,7 @@ final class DesiredTablesBuilder {
                 .filter(a -> a.networkId().equals(net.networkId()) && a.vip() != null)
                 .findFirst().map(a -> Addresses.parseIpv4(a.vip())).orElse(0);
         return new PortMapping(service.id(), service.name(), port.protocol(), port.published(), port.target(),
-                PublishMode.INGRESS, net.vni(), vip, backends(service, net, false));
+                PublishMode.INGRESS, net.vni(), vip, backends(service, net, false), port.proxied());
     }
 
     /**
