@@ -8,6 +8,7 @@ import io.swarmnet.control.cluster.PortRequest;
 import io.swarmnet.control.cluster.ServiceSpec;
 import io.swarmnet.control.cluster.ServiceUpdate;
 import io.swarmnet.control.model.EndpointMode;
+import io.swarmnet.control.model.LbScheduler;
 import io.swarmnet.control.model.Network;
 import io.swarmnet.control.model.NetworkAttachment;
 import io.swarmnet.control.model.Node;
@@ -62,6 +63,11 @@ public final class ServiceCommand {
                 description = "vip or dnsrr (default: ${DEFAULT-VALUE}).")
         String endpointMode;
 
+        @Option(names = "--lb-scheduler", paramLabel = "SCHEDULER", defaultValue = "rr",
+                description = "How new flows to the VIP pick a task: rr (round-robin), wrr (weighted round-robin) "
+                        + "or maglev (consistent hashing of the client's address and port) (default: ${DEFAULT-VALUE}).")
+        String lbScheduler;
+
         @Option(names = "--network", paramLabel = "NETWORK[,alias=A]", converter = OptionSyntax.Network.class,
                 description = "Attach to a network, with optional aliases.")
         List<NetworkRequest> networks = new ArrayList<>();
@@ -81,7 +87,7 @@ public final class ServiceCommand {
                 throw new ParameterException(spec.commandLine(), "replicas can only be used with replicated mode");
             }
             serviceSpec = new ServiceSpec(name, serviceMode, replicas == null ? 1 : replicas, endpointMode(spec, endpointMode),
-                    networks, ports, command, OptionSyntax.labels(spec, labels));
+                    networks, ports, command, OptionSyntax.labels(spec, labels), lbScheduler(spec, lbScheduler));
         }
 
         @Override
@@ -220,11 +226,15 @@ public final class ServiceCommand {
         @Option(names = "--endpoint-mode", paramLabel = "MODE", description = "vip or dnsrr.")
         String endpointMode;
 
+        @Option(names = "--lb-scheduler", paramLabel = "SCHEDULER", description = "rr, wrr or maglev; open flows keep their task.")
+        String lbScheduler;
+
         private ServiceUpdate update;
 
         @Override
         void validate() {
-            update = new ServiceUpdate(replicas, endpointMode == null ? null : endpointMode(spec, endpointMode), publishAdd, publishRm);
+            update = new ServiceUpdate(replicas, endpointMode == null ? null : endpointMode(spec, endpointMode), publishAdd, publishRm,
+                    lbScheduler == null ? null : lbScheduler(spec, lbScheduler));
         }
 
         @Override
@@ -272,6 +282,14 @@ public final class ServiceCommand {
             case "dnsrr" -> EndpointMode.DNSRR;
             default -> throw new ParameterException(spec.commandLine(), "invalid --endpoint-mode '" + text + "': expected vip or dnsrr");
         };
+    }
+
+    static LbScheduler lbScheduler(CommandSpec spec, String text) {
+        try {
+            return LbScheduler.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "invalid --lb-scheduler '" + text + "': expected rr, wrr or maglev");
+        }
     }
 
     /** {@code running/desired}, counting tasks that run on ready nodes. */
@@ -352,6 +370,7 @@ public final class ServiceCommand {
         }
         Map<String, Object> endpointSpec = new LinkedHashMap<>();
         endpointSpec.put("Mode", s.endpointMode().label());
+        endpointSpec.put("LbScheduler", s.lbScheduler().label());
         endpointSpec.put("Ports", ports);
         List<Map<String, Object>> networks = new ArrayList<>();
         List<Map<String, Object>> vips = new ArrayList<>();

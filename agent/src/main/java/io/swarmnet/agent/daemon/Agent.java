@@ -2,6 +2,7 @@ package io.swarmnet.agent.daemon;
 
 import io.swarmnet.agent.api.ApiServer;
 import io.swarmnet.agent.overlay.OverlayDataPlane;
+import io.swarmnet.agent.overlay.LbMetrics;
 import io.swarmnet.agent.overlay.OverlayMetrics;
 import io.swarmnet.agent.overlay.OverlayTablesMapper;
 import io.swarmnet.agent.overlay.Underlay;
@@ -129,6 +130,7 @@ public final class Agent {
                 // After the publisher: its tables are current when the reconciler reads them.
                 watcher.addListener(update -> plane.onViewUpdate());
                 OverlayMetrics.register(metrics.registry(), plane);
+                LbMetrics.register(metrics.registry(), plane);
             }
             OverlayMetrics.register(metrics.registry(), watcher.metrics());
             watcher.start();
@@ -174,7 +176,8 @@ public final class Agent {
         } catch (IOException e) {
             throw new UserException("cannot read this host's interfaces: " + e.getMessage(), e);
         }
-        Vtep vtep = Vtep.create(VtepConfig.builder(address).dataPathPort(config.dataPathPort()).build());
+        Vtep vtep = Vtep.create(VtepConfig.builder(address).dataPathPort(config.dataPathPort())
+                .loadBalancer(config.loadBalancer()).build());
         boolean success = false;
         try {
             try {

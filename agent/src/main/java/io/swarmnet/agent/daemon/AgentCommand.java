@@ -5,6 +5,7 @@ import io.swarmnet.agent.cli.LogLevels;
 import io.swarmnet.control.store.StoreAddress;
 import io.swarmnet.gwbridge.GwBridgeConfig;
 import io.swarmnet.gwbridge.GwBridgeConfigException;
+import io.swarmnet.lb.LbConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -77,6 +78,32 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Address pool of docker_gwbridge, the tasks' egress network (default: ${DEFAULT-VALUE}).")
     private String gwbridgePool;
 
+    @Option(names = "--lb-conntrack-max", paramLabel = "FLOWS", defaultValue = "65536",
+            description = "Most connections the service load balancer tracks at once, 16-16777216; when full,"
+                    + " new flows to a VIP are dropped and counted (default: ${DEFAULT-VALUE}).")
+    private int lbConntrackMax;
+
+    @Option(names = "--lb-tcp-established-timeout", paramLabel = "SECONDS", defaultValue = "7200",
+            description = "How long an established TCP connection through a VIP may be idle, 1-2592000"
+                    + " (default: ${DEFAULT-VALUE}, the kernel's TCP keepalive time; Docker's 900 breaks idle connections).")
+    private int lbTcpEstablishedSeconds;
+
+    @Option(names = "--lb-tcp-syn-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long a TCP handshake through a VIP may take (default: ${DEFAULT-VALUE}).")
+    private int lbTcpSynSeconds;
+
+    @Option(names = "--lb-tcp-fin-timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "How long a TCP connection through a VIP is kept after its first FIN (default: ${DEFAULT-VALUE}).")
+    private int lbTcpFinSeconds;
+
+    @Option(names = "--lb-tcp-close-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "How long a TCP connection through a VIP is kept after a RST or both FINs (default: ${DEFAULT-VALUE}).")
+    private int lbTcpCloseSeconds;
+
+    @Option(names = "--lb-udp-timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "How long a UDP flow through a VIP may be idle (default: ${DEFAULT-VALUE}).")
+    private int lbUdpSeconds;
+
     @Override
     public Integer call() {
         AgentConfig config = config();
@@ -141,8 +168,16 @@ public final class AgentCommand implements Callable<Integer> {
             LogLevels.apply(level);
             return level;
         });
+        LbConfig loadBalancer = parse("--lb-* flag", "", unused -> LbConfig.builder()
+                .conntrackMax(lbConntrackMax)
+                .tcpEstablishedTimeout(Duration.ofSeconds(lbTcpEstablishedSeconds))
+                .tcpSynTimeout(Duration.ofSeconds(lbTcpSynSeconds))
+                .tcpFinTimeout(Duration.ofSeconds(lbTcpFinSeconds))
+                .tcpCloseTimeout(Duration.ofSeconds(lbTcpCloseSeconds))
+                .udpTimeout(Duration.ofSeconds(lbUdpSeconds))
+                .build());
         return new AgentConfig(name, advertise, dataPathPort, storeAddress, metrics, dataRoot,
-                Duration.ofSeconds(nodeTtlSeconds), Duration.ofSeconds(storeTimeoutSeconds), gwbridgePool);
+                Duration.ofSeconds(nodeTtlSeconds), Duration.ofSeconds(storeTimeoutSeconds), gwbridgePool, loadBalancer);
     }
 
     private interface Parser<T> {

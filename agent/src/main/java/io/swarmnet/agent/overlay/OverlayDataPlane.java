@@ -324,6 +324,7 @@ public final class OverlayDataPlane implements AutoCloseable {
         ports.addAll(mesh.localPorts());
         OverlayTables tables = OverlayTablesMapper.map(version.incrementAndGet(), desired, peers, underlayMtu, ports);
         vtep.publish(tables);
+        vtep.publish(ServiceTableMapper.map(tables.version(), desired, ports, vtep.loadBalancer().table()));
         Map<Integer, String> names = new HashMap<>(networkNames);
         boolean grew = false;
         for (LocalNetwork n : desired.networks().entries().values()) {

@@ -170,6 +170,16 @@ class ClusterCliTest {
     }
 
     @Test
+    void theLoadBalancingSchedulerIsChosenAtCreateAndChangedByUpdate() {
+        ok(swarmnet("service", "create", "--name", "hash", "--lb-scheduler", "maglev", "--", "sleep", "1"));
+        assertThat(swarmnet("service", "inspect", "hash").out()).contains("\"LbScheduler\": \"maglev\"");
+        ok(swarmnet("service", "update", "--lb-scheduler", "wrr", "hash"));
+        assertThat(swarmnet("service", "inspect", "hash").out()).contains("\"LbScheduler\": \"wrr\"");
+        ok(swarmnet("service", "create", "--name", "plain", "--", "sleep", "1"));
+        assertThat(swarmnet("service", "inspect", "plain").out()).contains("\"LbScheduler\": \"rr\"");
+    }
+
+    @Test
     void globalServiceRunsOnEveryNodeAndTheCommandMayFollowWithoutDashes() {
         CliRun created = swarmnet("service", "create", "--name", "dns", "--mode", "global",
                 "--publish", "published=5353,target=53,protocol=udp,mode=host", "sh", "-c", "exec dnsd");
@@ -374,7 +384,8 @@ class ClusterCliTest {
         "--publish | published=8080,tgt=80 | invalid field 'tgt'",
         "--network | app,aliass=x | invalid field 'aliass'",
         "--mode | replica | invalid --mode 'replica': expected replicated or global",
-        "--endpoint-mode | rr | invalid --endpoint-mode 'rr': expected vip or dnsrr"})
+        "--endpoint-mode | rr | invalid --endpoint-mode 'rr': expected vip or dnsrr",
+        "--lb-scheduler | lc | invalid --lb-scheduler 'lc': expected rr, wrr or maglev"})
     void badServiceOptionsAreUsageErrors(String option, String value, String message) {
         assertUsageError(swarmnet("service", "create", "--name", "web", option, value), message);
     }

@@ -72,6 +72,9 @@ class AgentCommandFlagsTest {
         "--hostname       | bad/name       | --hostname 'bad/name' is not a valid host name",
         "--node-ttl       | 1              | --node-ttl 1 is out of range: it must be 2-3600 seconds",
         "--log-level      | loud           | invalid --log-level: 'loud' is not a log level (trace, debug, info, warn, error)",
+        "--lb-conntrack-max | 8            | invalid --lb-* flag: conntrack max 8 is outside 16..16777216",
+        "--lb-tcp-established-timeout | 0  | invalid --lb-* flag: TCP established timeout 0s is outside 1s..30d",
+        "--lb-udp-timeout | 9999999        | invalid --lb-* flag: UDP timeout 9999999s is outside 1s..30d",
     })
     void badFlagValueIsAUsageErrorInOneLine(String flag, String value, String message) throws IOException {
         Result r = runWith(flag, value);

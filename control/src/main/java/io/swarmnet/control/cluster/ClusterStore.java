@@ -290,7 +290,7 @@ public final class ClusterStore {
             attachments = withVips(alloc, attachments, spec.endpointMode(), id);
             Service service = new Service(Service.SCHEMA_VERSION, id, spec.name(), spec.mode(),
                     spec.mode() == ServiceMode.GLOBAL ? 0 : spec.replicas(), spec.endpointMode(), attachments, ports,
-                    spec.command(), spec.labels());
+                    spec.command(), spec.labels(), spec.lbScheduler());
             plan.create(Keys.service(id), service);
             plan.create(AllocKeys.serviceName(spec.name()), Reservation.of(Reservation.SERVICE, id));
             plan.create(AllocKeys.serviceTasks(id), AllocCounter.of(0));
@@ -361,7 +361,8 @@ public final class ClusterStore {
             attachments = withVips(alloc, attachments, endpointMode, current.id());
             Service service = new Service(current.version(), current.id(), current.name(), current.mode(),
                     update.replicas() != null ? update.replicas() : current.replicas(), endpointMode, attachments, ports,
-                    current.command(), current.labels());
+                    current.command(), current.labels(),
+                    update.lbScheduler() != null ? update.lbScheduler() : current.lbScheduler());
             alloc.plan().put(Keys.service(current.id()), service);
             return new Step(service, new TaskReconciler(alloc).converge(service, false));
         });

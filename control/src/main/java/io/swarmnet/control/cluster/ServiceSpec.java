@@ -1,6 +1,7 @@
 package io.swarmnet.control.cluster;
 
 import io.swarmnet.control.model.EndpointMode;
+import io.swarmnet.control.model.LbScheduler;
 import io.swarmnet.control.model.ServiceMode;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +19,11 @@ import java.util.Objects;
  * @param ports        the ports to publish
  * @param command      what each task runs
  * @param labels       free-form user labels
+ * @param lbScheduler  how new flows to its VIPs pick a task; null for round-robin
  */
 public record ServiceSpec(String name, ServiceMode mode, int replicas, EndpointMode endpointMode,
                           List<NetworkRequest> networks, List<PortRequest> ports, List<String> command,
-                          Map<String, String> labels) {
+                          Map<String, String> labels, LbScheduler lbScheduler) {
     public ServiceSpec {
         Objects.requireNonNull(name, "name");
         mode = mode == null ? ServiceMode.REPLICATED : mode;
@@ -30,6 +32,14 @@ public record ServiceSpec(String name, ServiceMode mode, int replicas, EndpointM
         ports = ports == null ? List.of() : List.copyOf(ports);
         command = command == null ? List.of() : List.copyOf(command);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+        lbScheduler = lbScheduler == null ? LbScheduler.RR : lbScheduler;
+    }
+
+    /** A spec balanced round-robin. */
+    public ServiceSpec(String name, ServiceMode mode, int replicas, EndpointMode endpointMode,
+                       List<NetworkRequest> networks, List<PortRequest> ports, List<String> command,
+                       Map<String, String> labels) {
+        this(name, mode, replicas, endpointMode, networks, ports, command, labels, LbScheduler.RR);
     }
 
     /** A replicated vip-mode service with no networks or ports, for building on. */
@@ -38,18 +48,22 @@ public record ServiceSpec(String name, ServiceMode mode, int replicas, EndpointM
     }
 
     public ServiceSpec withNetworks(NetworkRequest... requested) {
-        return new ServiceSpec(name, mode, replicas, endpointMode, List.of(requested), ports, command, labels);
+        return new ServiceSpec(name, mode, replicas, endpointMode, List.of(requested), ports, command, labels, lbScheduler);
     }
 
     public ServiceSpec withPorts(PortRequest... requested) {
-        return new ServiceSpec(name, mode, replicas, endpointMode, networks, List.of(requested), command, labels);
+        return new ServiceSpec(name, mode, replicas, endpointMode, networks, List.of(requested), command, labels, lbScheduler);
     }
 
     public ServiceSpec withMode(ServiceMode newMode) {
-        return new ServiceSpec(name, newMode, replicas, endpointMode, networks, ports, command, labels);
+        return new ServiceSpec(name, newMode, replicas, endpointMode, networks, ports, command, labels, lbScheduler);
+    }
+
+    public ServiceSpec withLbScheduler(LbScheduler scheduler) {
+        return new ServiceSpec(name, mode, replicas, endpointMode, networks, ports, command, labels, scheduler);
     }
 
     public ServiceSpec withEndpointMode(EndpointMode newMode) {
-        return new ServiceSpec(name, mode, replicas, newMode, networks, ports, command, labels);
+        return new ServiceSpec(name, mode, replicas, newMode, networks, ports, command, labels, lbScheduler);
     }
 }

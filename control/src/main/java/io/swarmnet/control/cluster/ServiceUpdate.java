@@ -1,6 +1,7 @@
 package io.swarmnet.control.cluster;
 
 import io.swarmnet.control.model.EndpointMode;
+import io.swarmnet.control.model.LbScheduler;
 import java.util.List;
 
 /**
@@ -10,12 +11,19 @@ import java.util.List;
  * @param endpointMode the new endpoint mode, or null
  * @param publishAdd   ports to publish in addition
  * @param publishRm    selectors of published ports to withdraw; each must match at least one
+ * @param lbScheduler  the new scheduler of its VIPs, or null
  */
 public record ServiceUpdate(Integer replicas, EndpointMode endpointMode, List<PortRequest> publishAdd,
-                            List<PortRequest> publishRm) {
+                            List<PortRequest> publishRm, LbScheduler lbScheduler) {
     public ServiceUpdate {
         publishAdd = publishAdd == null ? List.of() : List.copyOf(publishAdd);
         publishRm = publishRm == null ? List.of() : List.copyOf(publishRm);
+    }
+
+    /** An update that leaves the scheduler as it is. */
+    public ServiceUpdate(Integer replicas, EndpointMode endpointMode, List<PortRequest> publishAdd,
+                         List<PortRequest> publishRm) {
+        this(replicas, endpointMode, publishAdd, publishRm, null);
     }
 
     public static ServiceUpdate scale(int replicas) {

@@ -17,10 +17,12 @@ import java.util.Objects;
  * @param ports        published ports
  * @param command      what each task runs (the lab's task runner executes it in the task namespace)
  * @param labels       free-form user labels
+ * @param lbScheduler  how new flows to its VIPs pick a task; absent in records written
+ *                     before it existed, which read as {@link LbScheduler#RR}
  */
 public record Service(int version, String id, String name, ServiceMode mode, int replicas, EndpointMode endpointMode,
                       List<NetworkAttachment> networks, List<PublishedPort> ports, List<String> command,
-                      Map<String, String> labels) {
+                      Map<String, String> labels, LbScheduler lbScheduler) {
     public static final int SCHEMA_VERSION = 1;
 
     public Service {
@@ -38,5 +40,13 @@ public record Service(int version, String id, String name, ServiceMode mode, int
         ports = ports == null ? List.of() : List.copyOf(ports);
         command = command == null ? List.of() : List.copyOf(command);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+        lbScheduler = lbScheduler == null ? LbScheduler.RR : lbScheduler;
+    }
+
+    /** A service balanced round-robin. */
+    public Service(int version, String id, String name, ServiceMode mode, int replicas, EndpointMode endpointMode,
+                   List<NetworkAttachment> networks, List<PublishedPort> ports, List<String> command,
+                   Map<String, String> labels) {
+        this(version, id, name, mode, replicas, endpointMode, networks, ports, command, labels, LbScheduler.RR);
     }
 }

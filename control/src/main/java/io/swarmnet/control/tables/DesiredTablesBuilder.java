@@ -162,7 +162,8 @@ final class DesiredTablesBuilder {
             if (service.endpointMode() == EndpointMode.VIP && attachment.vip() != null) {
                 vip = Addresses.parseIpv4(attachment.vip());
                 IpKey key = new IpKey(net.vni(), vip);
-                services.putIfAbsent(key, new VirtualService(service.id(), service.name(), net.networkId(), net.vni(), vip, backends));
+                services.putIfAbsent(key, new VirtualService(service.id(), service.name(), net.networkId(), net.vni(), vip, backends,
+                        service.lbScheduler()));
                 arp.putIfAbsent(key, Addresses.macFor(vip));
             }
             // Docker serves no discovery on the ingress network: it only carries the mesh.

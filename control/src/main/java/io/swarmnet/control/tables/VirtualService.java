@@ -1,6 +1,7 @@
 package io.swarmnet.control.tables;
 
 import io.swarmnet.control.model.Addresses;
+import io.swarmnet.control.model.LbScheduler;
 import java.util.List;
 
 /**
@@ -12,11 +13,19 @@ import java.util.List;
  * @param vni       the network's VNI
  * @param vip       the virtual IP
  * @param backends  running tasks on ready nodes (active) and draining tasks, in task id order
+ * @param scheduler how new flows pick a backend
  */
-public record VirtualService(String serviceId, String name, String networkId, int vni, int vip, List<Backend> backends) {
+public record VirtualService(String serviceId, String name, String networkId, int vni, int vip, List<Backend> backends,
+                             LbScheduler scheduler) {
 
     public VirtualService {
         backends = List.copyOf(backends);
+        scheduler = scheduler == null ? LbScheduler.RR : scheduler;
+    }
+
+    /** A VIP balanced round-robin. */
+    public VirtualService(String serviceId, String name, String networkId, int vni, int vip, List<Backend> backends) {
+        this(serviceId, name, networkId, vni, vip, backends, LbScheduler.RR);
     }
 
     /** The backends that take new flows. */
@@ -26,6 +35,7 @@ public record VirtualService(String serviceId, String name, String networkId, in
 
     @Override
     public String toString() {
-        return name + "@" + vni + "/" + Addresses.formatIpv4(vip) + backends;
+        return name + "@" + vni + "/" + Addresses.formatIpv4(vip) + (scheduler != LbScheduler.RR ? "(" + scheduler.label() + ")" : "")
+                + backends;
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.swarmnet.control.cluster.ClusterException.Reason;
 import io.swarmnet.control.ipam.Ipv4;
 import io.swarmnet.control.model.EndpointMode;
+import io.swarmnet.control.model.LbScheduler;
 import io.swarmnet.control.model.Network;
 import io.swarmnet.control.model.NetworkAttachment;
 import io.swarmnet.control.model.NodeAvailability;
@@ -195,6 +196,21 @@ class ClusterStoreTest {
                 .containsExactlyInAnyOrder("10.0.9.3", "10.0.9.4", "10.0.9.5", "10.0.9.6", "10.0.9.7");
         TaskEndpoint first = tasks.get(0).endpoints().get(0);
         assertThat(first.mac()).isEqualTo(Ipv4.mac(Ipv4.parse(first.ip())));
+    }
+
+    @Test
+    void theLoadBalancingSchedulerIsSetAtCreateAndChangedByUpdate() {
+        ClusterFixtures.nodes(store, "w1");
+        cluster.createNetwork(NetworkSpec.named("app").withSubnet("10.0.9.0/24"));
+
+        Service web = cluster.createService(ServiceSpec.replicated("web", 1)
+                .withNetworks(new NetworkRequest("app", List.of())).withLbScheduler(LbScheduler.MAGLEV));
+        assertThat(web.lbScheduler()).isEqualTo(LbScheduler.MAGLEV);
+        assertThat(cluster.updateService("web", ServiceUpdate.scale(2)).lbScheduler()).isEqualTo(LbScheduler.MAGLEV);
+
+        Service updated = cluster.updateService("web", new ServiceUpdate(null, null, List.of(), List.of(), LbScheduler.WRR));
+        assertThat(updated.lbScheduler()).isEqualTo(LbScheduler.WRR);
+        assertThat(cluster.read().service("web").lbScheduler()).isEqualTo(LbScheduler.WRR);
     }
 
     @Test

@@ -3,6 +3,9 @@ package io.swarmnet.vxlan.vtep;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.collection.IntObjectHashMap;
+import io.swarmnet.lb.ClientSink;
+import io.swarmnet.lb.LbConfig;
+import io.swarmnet.lb.NatStage;
 import io.swarmnet.packet.ArpView;
 import io.swarmnet.packet.EthernetView;
 import io.swarmnet.packet.Ipv4View;
@@ -37,6 +40,10 @@ import org.slf4j.LoggerFactory;
  *       target port's VNI even if the tables say otherwise.</li>
  *   <li>Reserved VXLAN bits are ignored on receipt, as RFC 7348 §5 says (Linux is
  *       stricter and drops them); only a missing I flag is a drop.</li>
+ *   <li>Service VIPs: every IPv4 frame from a local port passes the load balancer's
+ *       {@link NatStage} before it is switched (a frame to a VIP leaves it rewritten to a
+ *       backend), and every frame about to be written to a local port passes its reverse
+ *       translation, whether it came from a local port or from a peer.</li>
  * </ul>
  */
 final class DataPath {
@@ -50,6 +57,8 @@ final class DataPath {
 
     private final VtepCounters counters;
     private final Underlay underlay;
+    private final NatStage lb;
+    private final ClientSink lbSink = this::sendToClient;
     private final IntObjectHashMap<SwitchPort> ports = new IntObjectHashMap<>();
     private volatile OverlayTables tables = OverlayTables.EMPTY;
     private boolean internalErrorLogged;
@@ -65,8 +74,13 @@ final class DataPath {
     private final ByteBuf portScratch;
 
     DataPath(VtepCounters counters, Underlay underlay) {
+        this(counters, underlay, new NatStage(LbConfig.DEFAULT, System::nanoTime));
+    }
+
+    DataPath(VtepCounters counters, Underlay underlay, NatStage lb) {
         this.counters = counters;
         this.underlay = underlay;
+        this.lb = lb;
         this.portScratch = Unpooled.directBuffer(MAX_TAP_FRAME, MAX_TAP_FRAME);
     }
 
@@ -132,6 +146,20 @@ final class DataPath {
             c.drop(DropReason.OVERSIZE);
             return;
         }
+        if (eth.etherType() == EthernetView.TYPE_IPV4) {
+            int verdict = lb.fromPort(from.vni(), buf, frameOffset, frameLength, vnet.needsChecksum(),
+                    portScratch, SwitchPort.VNET_HEADER_LENGTH);
+            if (verdict >= 0) {
+                portScratch.setZero(0, SwitchPort.VNET_HEADER_LENGTH);
+                if (!from.write(portScratch, 0, SwitchPort.VNET_HEADER_LENGTH + verdict)) {
+                    c.drop(DropReason.PORT_BUSY);
+                }
+                return;
+            }
+            if (verdict == NatStage.DROP) {
+                return;
+            }
+        }
         long dst = eth.dst();
         int portId = net.localPort(dst);
         if (portId != NetworkTable.NO_PORT) {
@@ -192,6 +220,8 @@ final class DataPath {
             c.drop(DropReason.PORT_MISMATCH);
             return;
         }
+        lb.toPort(to.vni(), buf, offset + SwitchPort.VNET_HEADER_LENGTH, length - SwitchPort.VNET_HEADER_LENGTH,
+                vnet.needsChecksum());
         if (to.write(buf, offset, length)) {
             c.count(NetworkCounters.LOCAL_PACKETS, length - SwitchPort.VNET_HEADER_LENGTH);
         } else {
@@ -339,6 +369,9 @@ final class DataPath {
             c.drop(DropReason.PORT_MISMATCH);
             return;
         }
+        // Replies from a remote backend come back to the VIP here, on the client's node,
+        // before the coalescer merges them.
+        lb.toPort(vni, buf, frameOffset, frameLength, false);
         if (eth.etherType() == EthernetView.TYPE_IPV4 && coalescer.offer(to, c, buf, frameOffset, frameLength, ip)) {
             return;
         }
@@ -367,6 +400,34 @@ final class DataPath {
         } else {
             LOG.debug("data path failed on a packet", e);
         }
+    }
+
+    /** Returns the load balancer stage; its counters may be read from any thread. */
+    NatStage loadBalancer() {
+        return lb;
+    }
+
+    /**
+     * Periodic work of the load balancer (about once a second, on the event loop): expiring
+     * flows and resetting the clients of backends that left the service table.
+     */
+    void housekeep() {
+        try {
+            lb.housekeep(lbSink, portScratch, SwitchPort.VNET_HEADER_LENGTH);
+        } catch (RuntimeException e) {
+            internalError(e);
+        }
+    }
+
+    /** Writes a frame the load balancer built in the port scratch buffer to the port of {@code clientMac}. */
+    private boolean sendToClient(int vni, long clientMac, int length) {
+        NetworkTable net = tables.network(vni);
+        SwitchPort to = net == null ? null : ports.get(net.localPort(clientMac));
+        if (to == null || to.vni() != vni) {
+            return false;
+        }
+        portScratch.setZero(0, SwitchPort.VNET_HEADER_LENGTH);
+        return to.write(portScratch, 0, SwitchPort.VNET_HEADER_LENGTH + length);
     }
 
     /** Ends a batch: writes the frame being coalesced and hands queued datagrams to the kernel. */

@@ -17,6 +17,8 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
+import io.swarmnet.lb.NatStage;
+import io.swarmnet.lb.table.ServiceTable;
 import io.swarmnet.packet.Ipv4Address;
 import io.swarmnet.sys.TapDevice;
 import io.swarmnet.vxlan.fdb.NetworkTable;
@@ -79,6 +81,8 @@ public final class Vtep implements AutoCloseable {
     /** Set once by {@link #bind}; read by the event loop through the ports' frame handler. */
     private volatile DataPath dataPath;
     private volatile OverlayTables tables = OverlayTables.EMPTY;
+    /** The service VIP load balancer; its tables may be published before {@link #bind}. */
+    private final NatStage lb;
     private InetSocketAddress localAddress;
     private boolean closed;
 
@@ -92,6 +96,7 @@ public final class Vtep implements AutoCloseable {
                 transport.ioHandlerFactory());
         this.loop = group.next();
         this.tapReadBuffer = Unpooled.directBuffer(DataPath.MAX_TAP_FRAME, DataPath.MAX_TAP_FRAME);
+        this.lb = new NatStage(config.loadBalancer(), System::nanoTime);
         this.frames = new FrameHandler() {
             @Override
             public void onFrame(SwitchPort from, ByteBuf buf, int offset, int length) {
@@ -146,8 +151,9 @@ public final class Vtep implements AutoCloseable {
                 await(sender.bind(new InetSocketAddress(address, 0)), "bind a source port");
                 senders[i] = sender;
             }
-            DataPath path = new DataPath(counters, new UdpUnderlay(senders, config.dataPathPort(), gso));
+            DataPath path = new DataPath(counters, new UdpUnderlay(senders, config.dataPathPort(), gso), lb);
             path.publish(tables);
+            loop.scheduleAtFixedRate(path::housekeep, 1, 1, TimeUnit.SECONDS);
             UnderlayHandler handler = new UnderlayHandler(path);
             for (Channel sender : senders) {
                 sender.pipeline().addLast(handler);
@@ -247,6 +253,24 @@ public final class Vtep implements AutoCloseable {
     /** Returns the tables in force. */
     public OverlayTables tables() {
         return tables;
+    }
+
+    /**
+     * Makes {@code services} the VIPs the load balancer serves from the next packet on,
+     * unless a table of a higher version is in force already; returns whether it was taken.
+     * Flows whose backend left are reset (TCP) or moved (UDP) within about a second.
+     */
+    public synchronized boolean publish(ServiceTable services) {
+        if (services.version() < lb.table().version()) {
+            return false;
+        }
+        lb.publish(services);
+        return true;
+    }
+
+    /** Returns the load balancer: its table, counters and conntrack counters, readable from any thread. */
+    public NatStage loadBalancer() {
+        return lb;
     }
 
     /** Returns the traffic counters; readable from any thread at any time. */

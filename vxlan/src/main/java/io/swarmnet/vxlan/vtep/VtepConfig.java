@@ -1,5 +1,6 @@
 package io.swarmnet.vxlan.vtep;
 
+import io.swarmnet.lb.LbConfig;
 import io.swarmnet.packet.Ipv4Address;
 import io.swarmnet.packet.VxlanView;
 
@@ -19,6 +20,7 @@ public final class VtepConfig {
     private final int sourcePorts;
     private final boolean udpGso;
     private final boolean udpGro;
+    private final LbConfig loadBalancer;
 
     private VtepConfig(Builder b) {
         this.advertiseAddress = b.advertiseAddress;
@@ -27,6 +29,7 @@ public final class VtepConfig {
         this.sourcePorts = b.sourcePorts;
         this.udpGso = b.udpGso;
         this.udpGro = b.udpGro;
+        this.loadBalancer = b.loadBalancer;
     }
 
     /** Returns a builder for a VTEP that receives on {@code advertiseAddress}, the node's underlay IPv4 address. */
@@ -64,6 +67,11 @@ public final class VtepConfig {
         return udpGro;
     }
 
+    /** Returns how the load balancer of service VIPs tracks connections. */
+    public LbConfig loadBalancer() {
+        return loadBalancer;
+    }
+
     @Override
     public String toString() {
         return "VtepConfig(" + Ipv4Address.toString(advertiseAddress) + ":" + dataPathPort + ", " + transport
@@ -78,6 +86,7 @@ public final class VtepConfig {
         private int sourcePorts = 8;
         private boolean udpGso = true;
         private boolean udpGro = true;
+        private LbConfig loadBalancer = LbConfig.DEFAULT;
 
         private Builder(int advertiseAddress) {
             if (advertiseAddress == 0 || (advertiseAddress >>> 28) >= 0xE || (advertiseAddress >>> 24) == 127) {
@@ -123,6 +132,15 @@ public final class VtepConfig {
         /** Turns UDP GRO receives on (the default, where supported) or off. */
         public Builder udpGro(boolean enabled) {
             this.udpGro = enabled;
+            return this;
+        }
+
+        /** Sets the load balancer's conntrack size and timeouts; {@link LbConfig#DEFAULT} by default. */
+        public Builder loadBalancer(LbConfig config) {
+            if (config == null) {
+                throw new IllegalArgumentException("load balancer config is null");
+            }
+            this.loadBalancer = config;
             return this;
         }
 
