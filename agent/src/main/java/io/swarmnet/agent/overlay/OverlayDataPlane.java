@@ -100,7 +100,8 @@ public final class OverlayDataPlane implements AutoCloseable {
         this.stateFile = stateFile;
         this.toRestore = toRestore;
         this.attachWait = attachWait;
-        this.mesh = new RoutingMesh(nodeId, vtep, store, false, underlayMtu - OverlayTablesMapper.VXLAN_OVERHEAD);
+        // Ingress ports DNAT to the service VIP: the VTEP's load balancer picks the task, as for internal traffic.
+        this.mesh = new RoutingMesh(nodeId, vtep, store, true, underlayMtu - OverlayTablesMapper.VXLAN_OVERHEAD);
         this.reconciler = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "swarmnet-overlay-reconciler");
             t.setDaemon(true);

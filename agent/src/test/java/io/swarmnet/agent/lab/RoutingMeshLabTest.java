@@ -111,9 +111,15 @@ class RoutingMeshLabTest {
     }
 
     @Test
-    void everyNodeAnswersTheMesh() {
+    void everyNodeAnswersTheMeshByDnatToTheVipThroughItsIngressEndpoint() {
         for (String host : List.of("m1", "w1", "w2")) {
             assertThat(http(host, 8000).stdout()).as(host).startsWith("web.");
+            String table = LAB.exec(host, "nft", "list", "table", "ip", "swarmnet_ingress").stdout();
+            assertThat(table).as(host).containsPattern("tcp dport 8000 dnat to 10\\.0\\.0\\.[0-9]+:80")
+                    .contains("udp dport 8001 dnat to", "oifname \"snt-ingress\" ct status dnat masquerade")
+                    .doesNotContain("dport 8002");
+            assertThat(LAB.exec(host, "ip", "-br", "addr", "show", "snt-ingress").stdout()).as(host)
+                    .contains("10.0.0.");
         }
     }
 
@@ -167,9 +173,10 @@ class RoutingMeshLabTest {
                 assertThat(System.nanoTime() - deadline).as("the connection through the mesh never opened").isNegative();
                 EtcdCluster.sleep(100);
             }
-            // The mesh's rules change twice under the open connection; its own task stays.
-            tasks.scale("web", 3);
-            tasks.scale("web", 2);
+            // The service's backends change twice on every node under the open connection,
+            // whose own task stays; the control plane's change is what the mesh follows.
+            cluster.check("service", "update", "web", "--replicas", "3");
+            cluster.check("service", "update", "web", "--replicas", "2");
         } finally {
             Files.writeString(go, "");
         }
