@@ -49,6 +49,8 @@ public final class RoutingMesh implements AutoCloseable {
     private Nftables nft;
     private IngressEndpoint endpoint;
     private String applied;
+    /** The last failure logged, so a lasting one (no libnftables, say) is logged once, not per reconcile. */
+    private String lastFailure;
     private boolean closed;
 
     /**
@@ -98,11 +100,15 @@ public final class RoutingMesh implements AutoCloseable {
                 nft().run("table " + MeshTable.FAMILY + " " + MeshTable.NAME + "\ndelete table " + MeshTable.FAMILY + " "
                         + MeshTable.NAME + "\ntable " + MeshTable.FAMILY + " " + MeshTable.NAME + " {\n" + body + "}\n");
                 applied = body;
+                lastFailure = null;
                 LOG.info("routing mesh: table {} {} now serves {} published port(s)", MeshTable.FAMILY, MeshTable.NAME,
                         desired.publishedPorts().entries().size());
             } catch (IOException | RuntimeException e) {
-                LOG.warn("routing mesh: cannot write table {} {}; the last one stays: {}", MeshTable.FAMILY, MeshTable.NAME,
-                        e.toString());
+                if (!e.toString().equals(lastFailure)) {
+                    lastFailure = e.toString();
+                    LOG.warn("routing mesh: cannot write table {} {}; the last one stays: {}", MeshTable.FAMILY, MeshTable.NAME,
+                            e.toString());
+                }
             }
         }
     }
