@@ -41,17 +41,15 @@ final class TcpProxyProtocolForwarder implements AutoCloseable {
     private final int port;
     private final int target;
     private final Transport transport;
-    private final EventLoopGroup group;
     private Channel server;
     private final AtomicLong next = new AtomicLong();
     private volatile List<Integer> targets;
     private volatile int source;
 
-    private TcpProxyProtocolForwarder(int port, int target, Transport transport, EventLoopGroup group) {
+    private TcpProxyProtocolForwarder(int port, int target, Transport transport) {
         this.port = port;
         this.target = target;
         this.transport = transport;
-        this.group = group;
     }
 
     /**
@@ -61,7 +59,7 @@ final class TcpProxyProtocolForwarder implements AutoCloseable {
      */
     static TcpProxyProtocolForwarder bind(int port, int target, List<Integer> targets, int source,
                                           Transport transport, EventLoopGroup group) {
-        TcpProxyProtocolForwarder self = new TcpProxyProtocolForwarder(port, target, transport, group);
+        TcpProxyProtocolForwarder self = new TcpProxyProtocolForwarder(port, target, transport);
         self.targets(targets, source);
         self.server = new ServerBootstrap().group(group).channel(transport.serverChannel())
                 .childOption(ChannelOption.AUTO_READ, false)
