@@ -7,7 +7,7 @@ SWARMNET_JAR="$SWARMNET_HOME/agent/target/swarmnet.jar"
 BENCH_JAR="$SWARMNET_HOME/benchmarks/target/benchmarks.jar"
 
 # Packages the build, the lab and the tests need, keyed by the command that shows
-# each is present. Debian names; iperf3/wrk/dig are what lab users and tests drive.
+# each is present. Debian names; iperf3/wrk/haproxy/dig are what lab users, tests and benchmarks drive.
 SWARMNET_PACKAGES=(
   "java:openjdk-17-jdk-headless"
   "javac:openjdk-17-jdk-headless"
@@ -18,6 +18,7 @@ SWARMNET_PACKAGES=(
   "etcdctl:etcd-client"
   "iperf3:iperf3"
   "wrk:wrk"
+  "haproxy:haproxy"
   "dig:dnsutils"
   "ping:iputils-ping"
   "curl:curl"

@@ -72,6 +72,7 @@ public final class OptionSyntax {
         int target = 0;
         PortProtocol protocol = selector ? null : PortProtocol.TCP;
         PublishMode mode = selector ? null : PublishMode.INGRESS;
+        String proxyProtocol = null;
         for (String field : text.split(",", -1)) {
             int eq = field.indexOf('=');
             if (eq < 0) {
@@ -88,14 +89,15 @@ public final class OptionSyntax {
                     case "host" -> PublishMode.HOST;
                     default -> throw new TypeConversionException("invalid publish mode '" + value + "': expected ingress or host");
                 };
+                case "proxy-protocol" -> proxyProtocol = value.toLowerCase(Locale.ROOT);
                 default -> throw new TypeConversionException("invalid field '" + key + "' in '" + text
-                        + "': expected published, target, protocol or mode");
+                        + "': expected published, target, protocol, mode or proxy-protocol");
             }
         }
         if (target == 0 && !selector) {
             throw new TypeConversionException("'" + text + "' has no target port: add target=PORT");
         }
-        return new PortRequest(protocol, target, published, mode);
+        return new PortRequest(protocol, target, published, mode, selector ? null : proxyProtocol);
     }
 
     private static int number(String text, String what) {

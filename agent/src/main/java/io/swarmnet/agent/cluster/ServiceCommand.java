@@ -54,7 +54,9 @@ public final class ServiceCommand {
         String mode;
 
         @Option(names = {"-p", "--publish"}, paramLabel = "PORT", converter = OptionSyntax.Publish.class,
-                description = "Publish a port: published=P,target=T[,protocol=udp][,mode=host] or [P:]T[/udp].")
+                description = "Publish a port: published=P,target=T[,protocol=udp][,mode=host][,proxy-protocol=v2]"
+                        + " or [P:]T[/udp]. proxy-protocol=v2 (TCP, ingress mode) sends the client's address to the"
+                        + " task in a PROXY protocol v2 header.")
         List<PortRequest> ports = new ArrayList<>();
 
         @Option(names = "--endpoint-mode", paramLabel = "MODE", defaultValue = "vip",
@@ -361,6 +363,9 @@ public final class ServiceCommand {
             port.put("TargetPort", p.target());
             port.put("PublishedPort", p.published());
             port.put("PublishMode", p.mode().label());
+            if (p.proxied()) {
+                port.put("ProxyProtocol", p.proxyProtocol());
+            }
             ports.add(port);
         }
         Map<String, Object> endpointSpec = new LinkedHashMap<>();

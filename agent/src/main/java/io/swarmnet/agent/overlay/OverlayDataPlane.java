@@ -1,6 +1,7 @@
 package io.swarmnet.agent.overlay;
 
 import io.swarmnet.agent.api.ApiException;
+import io.swarmnet.agent.mesh.RoutingMesh;
 import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.Network;
 import io.swarmnet.control.model.Node;
@@ -79,6 +80,7 @@ public final class OverlayDataPlane implements AutoCloseable {
     private final AtomicLong version = new AtomicLong();
     private final ExecutorService reconciler;
     private final AtomicBoolean reconcilePending = new AtomicBoolean();
+    private final RoutingMesh mesh;
     // Guarded by this.
     private final Map<String, Attachment> attached = new LinkedHashMap<>();
     private List<AttachmentStateFile.Entry> toRestore;
@@ -101,6 +103,8 @@ public final class OverlayDataPlane implements AutoCloseable {
         this.stateFile = stateFile;
         this.toRestore = toRestore;
         this.attachWait = attachWait;
+        // Ingress ports DNAT to the service VIP: the VTEP's load balancer picks the task, as for internal traffic.
+        this.mesh = new RoutingMesh(nodeId, vtep, store, true, underlayMtu - OverlayTablesMapper.VXLAN_OVERHEAD);
         this.reconciler = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "swarmnet-overlay-reconciler");
             t.setDaemon(true);
@@ -310,6 +314,11 @@ public final class OverlayDataPlane implements AutoCloseable {
 
     private void publishLocked() {
         ClusterView view = watcher.view();
+        var desired = publisher.current();
+        // First, so the ingress endpoint it may open is among the ports published below.
+        Map<String, Integer> gwAddresses = new HashMap<>();
+        attached.values().stream().filter(a -> a.gw() != null).forEach(a -> gwAddresses.put(a.taskId(), a.gw().address()));
+        mesh.reconcile(view, desired, gwAddresses);
         List<Integer> peers = new ArrayList<>();
         for (Node node : view.nodes().values()) {
             if (!node.id().equals(nodeId) && view.isReady(node.id())) {
@@ -322,7 +331,7 @@ public final class OverlayDataPlane implements AutoCloseable {
         }
         List<LocalPort> ports = new ArrayList<>();
         attached.values().forEach(a -> a.interfaces().forEach(i -> ports.add(new LocalPort(i.vni(), i.mac(), i.port().id()))));
-        var desired = publisher.current();
+        ports.addAll(mesh.localPorts());
         OverlayTables tables = OverlayTablesMapper.map(version.incrementAndGet(), desired, peers, underlayMtu, ports);
         vtep.publish(tables);
         vtep.publish(ServiceTableMapper.map(tables.version(), desired, ports, vtep.loadBalancer().table()));
@@ -545,6 +554,7 @@ public final class OverlayDataPlane implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        mesh.close();
         try {
             vtep.close();
         } catch (IOException | RuntimeException e) {

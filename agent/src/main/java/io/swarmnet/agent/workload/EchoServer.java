@@ -14,6 +14,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.AttributeKey;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -34,18 +37,23 @@ import java.util.concurrent.TimeUnit;
 /**
  * The lab's stand-in for the seed tutorial's echo app: HTTP and a UDP "who are you"
  * on one port say which task answered (the load-balancing tests count these lines),
- * and the echo port echoes TCP and UDP (RFC 862).
+ * and the echo port echoes TCP and UDP (RFC 862). Told to, the HTTP port expects a PROXY
+ * protocol header (v1 or v2) first on every connection and reports the client it names.
  */
 public final class EchoServer implements AutoCloseable {
     private static final int MAX_REQUEST_BYTES = 8 * 1024;
+    /** The client a PROXY protocol header named, on the connections that carried one. */
+    private static final AttributeKey<InetSocketAddress> PROXIED_CLIENT = AttributeKey.valueOf("swarmnet.proxiedClient");
 
     private final String name;
     private final EventLoopGroup group;
+    private final boolean proxyProtocol;
     private final List<Channel> channels = new ArrayList<>();
 
-    private EchoServer(String name, EventLoopGroup group) {
+    private EchoServer(String name, EventLoopGroup group, boolean proxyProtocol) {
         this.name = name;
         this.group = group;
+        this.proxyProtocol = proxyProtocol;
     }
 
     /**
@@ -53,8 +61,17 @@ public final class EchoServer implements AutoCloseable {
      * TCP and UDP {@code echoPort}, all on {@code bind}; a port of 0 picks a free one.
      */
     public static EchoServer start(String name, String bind, int whoPort, int echoPort) {
+        return start(name, bind, whoPort, echoPort, false);
+    }
+
+    /**
+     * As {@link #start(String, String, int, int)}; with {@code proxyProtocol} every HTTP
+     * connection must open with a PROXY protocol header, and the who-line names the client
+     * it carries (and the proxy it came through as {@code via=}).
+     */
+    public static EchoServer start(String name, String bind, int whoPort, int echoPort, boolean proxyProtocol) {
         Transport transport = Transport.best();
-        EchoServer server = new EchoServer(name, transport.group(1, "echo"));
+        EchoServer server = new EchoServer(name, transport.group(1, "echo"), proxyProtocol);
         try {
             server.channels.add(server.tcp(transport, new InetSocketAddress(bind, whoPort), true));
             server.channels.add(server.udp(transport, new InetSocketAddress(bind, server.port(0)), true));
@@ -93,6 +110,9 @@ public final class EchoServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (http) {
+                            if (proxyProtocol) {
+                                ch.pipeline().addLast(new HAProxyMessageDecoder(), new ProxiedClient());
+                            }
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES),
                                     new Who(name));
                         } else {
@@ -125,8 +145,12 @@ public final class EchoServer implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            String line = whoLine(name, (InetSocketAddress) ctx.channel().localAddress(),
-                    (InetSocketAddress) ctx.channel().remoteAddress());
+            InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
+            InetSocketAddress proxied = ctx.channel().attr(PROXIED_CLIENT).get();
+            String line = whoLine(name, (InetSocketAddress) ctx.channel().localAddress(), proxied != null ? proxied : peer);
+            if (proxied != null) {
+                line = line.stripTrailing() + " via=" + peer.getAddress().getHostAddress() + ":" + peer.getPort() + "\n";
+            }
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     request.decoderResult().isSuccess() ? HttpResponseStatus.OK : HttpResponseStatus.BAD_REQUEST,
                     Unpooled.copiedBuffer(line, StandardCharsets.UTF_8));
@@ -143,6 +167,23 @@ public final class EchoServer implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    /** Keeps the client a PROXY protocol header names, then steps aside for HTTP. */
+    private static final class ProxiedClient extends SimpleChannelInboundHandler<HAProxyMessage> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, HAProxyMessage header) {
+            if (header.sourceAddress() != null) {
+                ctx.channel().attr(PROXIED_CLIENT).set(new InetSocketAddress(header.sourceAddress(), header.sourcePort()));
+            }
+            ctx.pipeline().remove(this);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A connection without a valid header is refused, as HAProxy's accept-proxy does.
             ctx.close();
         }
     }

@@ -30,10 +30,15 @@ public final class EchoServerCommand implements Callable<Integer> {
             description = "TCP and UDP echo port (default: ${DEFAULT-VALUE}).")
     int echoPort;
 
+    @Option(names = "--proxy-protocol",
+            description = "Expect a PROXY protocol header (v1 or v2) first on every HTTP connection and answer with the"
+                    + " client it names, as a task behind a port published with proxy-protocol=v2 does.")
+    boolean proxyProtocol;
+
     @Override
     public Integer call() throws Exception {
         String who = name != null ? name : defaultName();
-        try (EchoServer server = EchoServer.start(who, bind, httpPort, echoPort)) {
+        try (EchoServer server = EchoServer.start(who, bind, httpPort, echoPort, proxyProtocol)) {
             System.err.printf("echo-server %s: http+who on %d, echo on %d%n", who, server.httpPort(), server.echoPort());
             new CountDownLatch(1).await();
         }

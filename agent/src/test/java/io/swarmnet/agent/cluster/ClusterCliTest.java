@@ -289,6 +289,17 @@ class ClusterCliTest {
     }
 
     @Test
+    void proxyProtocolIsAnIngressTcpOptionOfAPublishedPort() {
+        ok(swarmnet("init"));
+        ok(swarmnet("service", "create", "--name", "web", "--publish", "published=8080,target=80,proxy-protocol=v2"));
+        assertThat(swarmnet("service", "inspect", "web").out()).contains("\"ProxyProtocol\": \"v2\"");
+        assertFails(swarmnet("service", "create", "--name", "dns", "--publish", "published=53,target=53,protocol=udp,proxy-protocol=v2"),
+                "proxy-protocol=v2 needs protocol=tcp and mode=ingress (host mode keeps the client's address anyway)");
+        assertFails(swarmnet("service", "create", "--name", "old", "--publish", "published=8081,target=80,proxy-protocol=v1"),
+                "invalid proxy-protocol 'v1': only v2 is supported");
+    }
+
+    @Test
     void unknownNetworkOrServiceIsAnError() {
         assertFails(swarmnet("service", "create", "--name", "web", "--network", "nope"), "network nope not found");
         assertFails(swarmnet("network", "rm", "nope"), "network nope not found");

@@ -116,4 +116,14 @@ class EchoServerTest {
         assertThatThrownBy(() -> EchoServer.start("other", "127.0.0.1", server.httpPort(), 0))
                 .hasMessageContaining("in use");
     }
+
+    @Test
+    void withProxyProtocolAConnectionWithoutAHeaderIsClosed() throws Exception {
+        try (EchoServer proxied = EchoServer.start("pp.1", "127.0.0.1", 0, 0, true);
+             Socket s = new Socket("127.0.0.1", proxied.httpPort())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(UTF_8));
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+    }
 }

@@ -3,17 +3,21 @@ package io.swarmnet.control.cluster;
 import io.swarmnet.control.cluster.ClusterException.Reason;
 import io.swarmnet.control.ipam.Ipv4;
 import io.swarmnet.control.ipam.Ipv4Subnet;
+import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.AllocCounter;
 import io.swarmnet.control.model.ClusterConfig;
 import io.swarmnet.control.model.EndpointMode;
 import io.swarmnet.control.model.Network;
 import io.swarmnet.control.model.NetworkAttachment;
 import io.swarmnet.control.model.NetworkUsers;
+import io.swarmnet.control.model.Node;
+import io.swarmnet.control.model.PortProtocol;
 import io.swarmnet.control.model.PublishMode;
 import io.swarmnet.control.model.PublishedPort;
 import io.swarmnet.control.model.Reservation;
 import io.swarmnet.control.model.Service;
 import io.swarmnet.control.model.ServiceMode;
+import io.swarmnet.control.model.TaskEndpoint;
 import io.swarmnet.control.node.NodeId;
 import io.swarmnet.control.store.Keys;
 import io.swarmnet.control.store.Store;
@@ -202,6 +206,37 @@ public final class ClusterStore {
         });
     }
 
+    /**
+     * Gives a node its endpoint on the ingress network (Docker's ingress-sbox address): the
+     * lowest free address, reserved like a task's, with the MAC derived from it, written
+     * into the node's record. A node that has one on the current ingress network keeps it;
+     * one left on a removed ingress network is replaced.
+     *
+     * @return the node's ingress endpoint, or empty when the cluster has no ingress network
+     * @throws ClusterException NOT_FOUND for an unknown node, POOL_EXHAUSTED when the ingress subnet is full
+     */
+    public Optional<TaskEndpoint> ensureIngressEndpoint(String nodeId) {
+        return transact("allocate the ingress endpoint of node " + nodeId, alloc -> {
+            ClusterSnapshot snap = alloc.snapshot();
+            Optional<Network> ingress = snap.ingress();
+            if (ingress.isEmpty()) {
+                return Optional.<TaskEndpoint>empty();
+            }
+            Node node = snap.nodeById(nodeId).orElseThrow(() -> new ClusterException(Reason.NOT_FOUND, "no node " + nodeId));
+            if (node.ingress() != null && node.ingress().networkId().equals(ingress.get().id())) {
+                return Optional.of(node.ingress());
+            }
+            Plan plan = alloc.plan();
+            String key = Keys.node(nodeId);
+            plan.require(key, snap.modRevision(key));
+            int ip = alloc.ip(ingress.get(), Reservation.of(Reservation.NODE, nodeId));
+            TaskEndpoint endpoint = new TaskEndpoint(ingress.get().id(), Ipv4.format(ip),
+                    Addresses.formatMac(Addresses.macFor(ip)));
+            plan.put(key, node.withIngress(endpoint));
+            return Optional.of(endpoint);
+        });
+    }
+
     private static void deleteIfOwned(Allocation alloc, String key, String ownerId) {
         Optional<Reservation> r = alloc.snapshot().value(key, Reservation.class);
         if (r.isPresent() && r.get().id().equals(ownerId)) {
@@ -251,6 +286,7 @@ public final class ClusterStore {
             for (PortRequest p : spec.ports()) {
                 ports.add(publish(alloc, p, id));
             }
+            checkHostPortsHaveEgress(snap, spec.name(), attachments, ports);
             attachments = withVips(alloc, attachments, spec.endpointMode(), id);
             Service service = new Service(Service.SCHEMA_VERSION, id, spec.name(), spec.mode(),
                     spec.mode() == ServiceMode.GLOBAL ? 0 : spec.replicas(), spec.endpointMode(), attachments, ports,
@@ -306,6 +342,7 @@ public final class ClusterStore {
             }
             checkEndpointMode(endpointMode, ports);
             List<NetworkAttachment> attachments = new ArrayList<>(current.networks());
+            checkHostPortsHaveEgress(snap, current.name(), attachments, ports);
             Optional<Network> ingress = snap.ingress();
             boolean wantsIngress = ports.stream().anyMatch(p -> p.mode() == PublishMode.INGRESS);
             boolean hasIngress = ingress.isPresent() && attachments.stream().anyMatch(a -> a.networkId().equals(ingress.get().id()));
@@ -393,6 +430,22 @@ public final class ClusterStore {
         return current.service();
     }
 
+    /**
+     * Refuses host-mode ports on a service whose every network is internal: its tasks get
+     * no gwbridge interface, the only address a host-mode port can forward to.
+     */
+    private static void checkHostPortsHaveEgress(ClusterSnapshot snap, String service, List<NetworkAttachment> attachments,
+                                                 List<PublishedPort> ports) {
+        Optional<PublishedPort> host = ports.stream().filter(p -> p.mode() == PublishMode.HOST).findFirst();
+        boolean allInternal = !attachments.isEmpty() && attachments.stream().map(a -> snap.networkById(a.networkId()))
+                .allMatch(n -> n.isPresent() && n.get().internal());
+        if (host.isPresent() && allInternal) {
+            throw new ClusterException(Reason.INVALID, "service " + service + " cannot publish port " + host.get().published()
+                    + "/" + host.get().protocol().label() + " in host mode: every network it joins is internal, so its tasks"
+                    + " have no gwbridge interface for the node to forward to; join a non-internal network too");
+        }
+    }
+
     private static Network ingressNetwork(ClusterSnapshot snap, List<PortRequest> ports) {
         PortRequest first = ports.stream().filter(p -> p.mode() == PublishMode.INGRESS).findFirst().orElseThrow();
         return snap.ingress().orElseThrow(() -> new ClusterException(Reason.NOT_FOUND,
@@ -403,7 +456,8 @@ public final class ClusterStore {
     private static PublishedPort publish(Allocation alloc, PortRequest request, String serviceId) {
         if (request.mode() == PublishMode.INGRESS) {
             int published = alloc.ingressPort(request.protocol(), request.published(), serviceId);
-            return new PublishedPort(request.protocol(), request.target(), published, PublishMode.INGRESS);
+            return new PublishedPort(request.protocol(), request.target(), published, PublishMode.INGRESS,
+                    request.proxyProtocol());
         }
         alloc.checkHostPortAgainstIngress(request.protocol(), request.published());
         return new PublishedPort(request.protocol(), request.target(), request.published(), PublishMode.HOST);
@@ -469,6 +523,15 @@ public final class ClusterStore {
         if (p.mode() == PublishMode.HOST && p.published() == 0) {
             throw new ClusterException(Reason.INVALID, "port " + p.target() + "/" + p.protocol().label()
                     + " in host mode needs a published port (published=PORT)");
+        }
+        if (p.proxyProtocol() != null) {
+            if (!p.proxyProtocol().equals(PublishedPort.PROXY_V2)) {
+                throw new ClusterException(Reason.INVALID, "invalid proxy-protocol '" + p.proxyProtocol() + "': only v2 is supported");
+            }
+            if (p.protocol() != PortProtocol.TCP || p.mode() != PublishMode.INGRESS) {
+                throw new ClusterException(Reason.INVALID,
+                        "proxy-protocol=v2 needs protocol=tcp and mode=ingress (host mode keeps the client's address anyway)");
+            }
         }
     }
 

@@ -13,8 +13,13 @@ import io.swarmnet.control.model.PublishedPort;
  * @param target    the port the tasks listen on
  * @param published the port on the nodes, 0 to assign (publish) or to match any (remove)
  * @param mode      ingress or host
+ * @param proxyProtocol {@code v2} to send the client's address in a PROXY protocol header, else null
  */
-public record PortRequest(PortProtocol protocol, int target, int published, PublishMode mode) {
+public record PortRequest(PortProtocol protocol, int target, int published, PublishMode mode, String proxyProtocol) {
+
+    public PortRequest(PortProtocol protocol, int target, int published, PublishMode mode) {
+        this(protocol, target, published, mode, null);
+    }
 
     public static PortRequest tcp(int published, int target) {
         return new PortRequest(PortProtocol.TCP, target, published, PublishMode.INGRESS);
@@ -32,6 +37,7 @@ public record PortRequest(PortProtocol protocol, int target, int published, Publ
     @Override
     public String toString() {
         return (published == 0 ? "" : published + ":") + target + (protocol == null ? "" : "/" + protocol.label())
-                + (mode == PublishMode.HOST ? " (host mode)" : "");
+                + (mode == PublishMode.HOST ? " (host mode)" : "")
+                + (proxyProtocol == null ? "" : " (proxy-protocol=" + proxyProtocol + ")");
     }
 }

@@ -18,6 +18,8 @@ public record Reservation(int version, String owner, String id, String serviceId
     public static final String VIP = "vip";
     public static final String SERVICE = "service";
     public static final String TASK = "task";
+    /** A node's own endpoint on the ingress network. */
+    public static final String NODE = "node";
 
     public Reservation {
         Objects.requireNonNull(owner, "owner");

@@ -60,8 +60,9 @@ public final class NodeRegistry {
 
     /**
      * Writes the node's record and its liveness key (attached to {@code leaseId}) in one
-     * transaction. A record already there keeps its availability, which the operator owns;
-     * everything else is the agent's to update.
+     * transaction. A record already there keeps its availability, which the operator owns,
+     * and its ingress endpoint, which the control plane allocated; everything else is the
+     * agent's to update.
      *
      * @return the record as stored
      */
@@ -71,7 +72,7 @@ public final class NodeRegistry {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Optional<KeyValue> current = store.get(key);
             Node merged = current.flatMap(NodeRegistry::decode)
-                    .map(existing -> node.withAvailability(existing.availability()))
+                    .map(existing -> node.withAvailability(existing.availability()).withIngress(existing.ingress()))
                     .orElse(node);
             Transaction txn = Transaction.create()
                     .ifModRevision(key, current.map(KeyValue::modRevision).orElse(0L))

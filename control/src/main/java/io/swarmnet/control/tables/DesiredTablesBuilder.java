@@ -59,6 +59,7 @@ final class DesiredTablesBuilder {
         for (Task task : tasks) {
             addTask(task);
         }
+        addIngressEndpoints();
         List<Service> sorted = view.services().values().stream().sorted(Comparator.comparing(Service::id)).toList();
         for (Service service : sorted) {
             addService(service);
@@ -122,6 +123,32 @@ final class DesiredTablesBuilder {
                 fdb.putIfAbsent(new MacKey(net.vni(), mac), vtep);
             }
         }
+    }
+
+    /**
+     * Every node's own ingress endpoint, so that a backend anywhere can answer the node
+     * that masqueraded a mesh connection: its ARP answer everywhere, its MAC behind its
+     * node's VTEP on the others. Task addresses win a collision, as they were added first.
+     */
+    private void addIngressEndpoints() {
+        Optional<Network> ingress = view.ingressNetwork();
+        LocalNetwork net = ingress.map(n -> local.get(n.id())).orElse(null);
+        if (net == null) {
+            return;
+        }
+        view.nodes().values().stream().sorted(Comparator.comparing(Node::id)).forEach(node -> {
+            TaskEndpoint e = node.ingress();
+            boolean isLocal = node.id().equals(nodeId);
+            if (e == null || !e.networkId().equals(net.networkId()) || !(isLocal || view.isReady(node.id()))) {
+                return;
+            }
+            int ip = Addresses.parseIpv4(e.ip());
+            long mac = Addresses.parseMac(e.mac());
+            arp.putIfAbsent(new IpKey(net.vni(), ip), mac);
+            if (!isLocal) {
+                fdb.putIfAbsent(new MacKey(net.vni(), mac), Addresses.parseIpv4(node.advertiseAddr()));
+            }
+        });
     }
 
     private void addService(Service service) {
@@ -208,7 +235,7 @@ final class DesiredTablesBuilder {
                 .filter(a -> a.networkId().equals(net.networkId()) && a.vip() != null)
                 .findFirst().map(a -> Addresses.parseIpv4(a.vip())).orElse(0);
         return new PortMapping(service.id(), service.name(), port.protocol(), port.published(), port.target(),
-                PublishMode.INGRESS, net.vni(), vip, backends(service, net, false));
+                PublishMode.INGRESS, net.vni(), vip, backends(service, net, false), port.proxied());
     }
 
     /**

@@ -17,11 +17,17 @@ import java.util.List;
  * @param vni         ingress: the ingress network's VNI; host: the VNI of the backends' addresses
  * @param vip         ingress: the service's VIP on the ingress network, 0 when it has none; host: 0
  * @param backends    the tasks to forward to, in task id order
+ * @param proxyProtocol whether the client's address goes to the task in a PROXY protocol v2 header
  */
 public record PortMapping(String serviceId, String serviceName, PortProtocol protocol, int published, int target,
-                          PublishMode mode, int vni, int vip, List<Backend> backends) {
+                          PublishMode mode, int vni, int vip, List<Backend> backends, boolean proxyProtocol) {
 
     public PortMapping {
         backends = List.copyOf(backends);
+    }
+
+    public PortMapping(String serviceId, String serviceName, PortProtocol protocol, int published, int target,
+                       PublishMode mode, int vni, int vip, List<Backend> backends) {
+        this(serviceId, serviceName, protocol, published, target, mode, vni, vip, backends, false);
     }
 }

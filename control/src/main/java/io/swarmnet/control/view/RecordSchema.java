@@ -77,6 +77,14 @@ public final class RecordSchema {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("advertiseAddr: " + e.getMessage() + " (the underlay is IPv4)", e);
         }
+        if (node.ingress() != null) {
+            try {
+                Addresses.parseIpv4(node.ingress().ip());
+                Addresses.parseMac(node.ingress().mac());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("ingress endpoint: " + e.getMessage(), e);
+            }
+        }
         return node;
     }
 

@@ -12,6 +12,7 @@ import io.swarmnet.control.model.Reservation;
 import io.swarmnet.control.model.Service;
 import io.swarmnet.control.model.Task;
 import io.swarmnet.control.model.TaskEndpoint;
+import io.swarmnet.control.node.NodeStatus;
 import io.swarmnet.control.store.Keys;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -95,6 +96,15 @@ final class ClusterAudit {
                     assertThat(ingressPorts).doesNotContain(p.protocol() + "/" + p.published());
                     expected.put(AllocKeys.hostPort(t.nodeId(), p.protocol(), p.published()), Reservation.ofTask(t.id(), s.id()));
                 }
+            }
+        }
+        for (NodeStatus status : snap.nodes()) {
+            TaskEndpoint e = status.node().ingress();
+            Network n = e == null ? null : snap.networkById(e.networkId()).orElse(null);
+            if (n != null) {
+                claim(addressesPerNetwork, n, e.ip());
+                assertThat(e.mac()).isEqualTo(Ipv4.mac(Ipv4.parse(e.ip())));
+                expected.put(AllocKeys.ip(n.id(), Ipv4.parse(e.ip())), Reservation.of(Reservation.NODE, status.node().id()));
             }
         }
         if (snap.initialized()) {

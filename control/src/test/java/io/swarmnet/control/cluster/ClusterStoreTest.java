@@ -257,6 +257,25 @@ class ClusterStoreTest {
     }
 
     @Test
+    void eachNodeGetsOneIngressEndpointBesideTheTasksAddresses() {
+        List<String> nodes = ClusterFixtures.nodes(store, "w1", "w2");
+        assertThat(cluster.ensureIngressEndpoint(nodes.get(0))).as("no ingress network yet").isEmpty();
+        Network ingress = cluster.init(InitSpec.defaults());
+        Service web = cluster.createService(ServiceSpec.replicated("web", 1).withPorts(PortRequest.tcp(8080, 80)));
+
+        TaskEndpoint first = cluster.ensureIngressEndpoint(nodes.get(0)).orElseThrow();
+        TaskEndpoint second = cluster.ensureIngressEndpoint(nodes.get(1)).orElseThrow();
+
+        assertThat(first.networkId()).isEqualTo(ingress.id());
+        assertThat(first.mac()).isEqualTo(Ipv4.mac(Ipv4.parse(first.ip())));
+        assertThat(List.of(first.ip(), second.ip())).doesNotHaveDuplicates()
+                .doesNotContain(web.networks().get(0).vip(), cluster.read().tasksOf(web.id()).get(0).endpoints().get(0).ip());
+        assertThat(cluster.ensureIngressEndpoint(nodes.get(0))).as("kept").contains(first);
+        assertThat(cluster.read().nodeById(nodes.get(1)).orElseThrow().ingress()).isEqualTo(second);
+        refused(() -> cluster.ensureIngressEndpoint("nosuchnode"), Reason.NOT_FOUND);
+    }
+
+    @Test
     void publishedPortTakenIsRefusedNamingTheService() {
         ClusterFixtures.nodes(store, "w1");
         cluster.init(InitSpec.defaults());
@@ -288,6 +307,21 @@ class ClusterStoreTest {
         } finally {
             ClusterFixtures.wipe(store);
         }
+    }
+
+    @Test
+    void hostPortOnAServiceOfInternalNetworksOnlyIsRefused() {
+        ClusterFixtures.nodes(store, "w1");
+        cluster.init(InitSpec.defaults());
+        cluster.createNetwork(new NetworkSpec("back", null, null, false, true, false, false, 0, Map.of()));
+        PortRequest host8080 = new PortRequest(PortProtocol.TCP, 80, 8080, PublishMode.HOST);
+
+        refused(() -> cluster.createService(ServiceSpec.replicated("db", 1).withNetworks(NetworkRequest.of("back"))
+                .withPorts(host8080)), Reason.INVALID)
+                .hasMessageContaining("cannot publish port 8080/tcp in host mode: every network it joins is internal");
+        cluster.createService(ServiceSpec.replicated("db", 1).withNetworks(NetworkRequest.of("back")));
+        refused(() -> cluster.updateService("db", new ServiceUpdate(null, null, List.of(host8080), List.of())), Reason.INVALID)
+                .hasMessageContaining("every network it joins is internal");
     }
 
     @Test

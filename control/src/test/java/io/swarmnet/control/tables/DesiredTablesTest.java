@@ -93,6 +93,22 @@ class DesiredTablesTest {
     }
 
     @Test
+    void everyReadyNodesIngressEndpointIsAnsweredAndRemoteOnesAreBehindTheirVtep() {
+        ClusterView view = cluster()
+                .put(node("n1", "192.0.2.11").withIngress(at("ingress", "10.0.0.101")), 2)
+                .put(node("n2", "192.0.2.12").withIngress(at("ingress", "10.0.0.102")), 2)
+                .put(node("n3", "192.0.2.13").withIngress(at("ingress", "10.0.0.103")), 2)
+                .build(10);
+        DesiredTables t = n1(view);
+
+        assertThat(t.arp().get(new IpKey(INGRESS, ip("10.0.0.101")))).isEqualTo(macFor(ip("10.0.0.101")));
+        assertThat(t.arp().get(new IpKey(INGRESS, ip("10.0.0.102")))).isEqualTo(macFor(ip("10.0.0.102")));
+        assertThat(t.arp().get(new IpKey(INGRESS, ip("10.0.0.103")))).as("n3 is not ready").isNull();
+        assertThat(t.fdb().get(new MacKey(INGRESS, macFor(ip("10.0.0.102"))))).isEqualTo(N2);
+        assertThat(t.fdb().get(new MacKey(INGRESS, macFor(ip("10.0.0.101"))))).as("its own is a local port").isNull();
+    }
+
+    @Test
     void fdbMapsEachReachableRemoteMacToItsNodesUnderlayAddress() {
         DesiredTables t = n1(cluster().build(10));
 
