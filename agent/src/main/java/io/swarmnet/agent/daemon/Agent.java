@@ -1,6 +1,8 @@
 package io.swarmnet.agent.daemon;
 
 import io.swarmnet.agent.api.ApiServer;
+import io.swarmnet.agent.dns.DnsMetrics;
+import io.swarmnet.agent.dns.TaskResolvers;
 import io.swarmnet.agent.overlay.OverlayDataPlane;
 import io.swarmnet.agent.overlay.OverlayMetrics;
 import io.swarmnet.agent.overlay.OverlayTablesMapper;
@@ -129,6 +131,7 @@ public final class Agent {
                 // After the publisher: its tables are current when the reconciler reads them.
                 watcher.addListener(update -> plane.onViewUpdate());
                 OverlayMetrics.register(metrics.registry(), plane);
+                DnsMetrics.register(metrics.registry(), plane.resolvers());
             }
             OverlayMetrics.register(metrics.registry(), watcher.metrics());
             watcher.start();
@@ -175,6 +178,7 @@ public final class Agent {
             throw new UserException("cannot read this host's interfaces: " + e.getMessage(), e);
         }
         Vtep vtep = Vtep.create(VtepConfig.builder(address).dataPathPort(config.dataPathPort()).build());
+        TaskResolvers resolvers = null;
         boolean success = false;
         try {
             try {
@@ -183,19 +187,25 @@ public final class Agent {
                 throw new UserException("cannot bind the VXLAN data path on " + advertise.getHostAddress() + ":"
                         + config.dataPathPort() + ": " + e.getMessage(), e);
             }
+            resolvers = new TaskResolvers(config.dns());
             OverlayDataPlane plane;
             try {
                 plane = OverlayDataPlane.start(nodeId, vtep, underlayMtu, config.gwbridgePool(),
-                        config.dataRoot().resolve("overlay"), watcher, publisher, store, ATTACH_WAIT);
+                        config.dataRoot().resolve("overlay"), watcher, publisher, store, ATTACH_WAIT, resolvers);
             } catch (IOException e) {
                 throw new UserException("cannot start the gwbridge: " + e.getMessage(), e);
             }
             LOG.info("overlay data plane: VTEP {}, underlay MTU {}, overlay MTU {} by default",
                     vtep.localAddress(), underlayMtu, underlayMtu - OverlayTablesMapper.VXLAN_OVERHEAD);
+            LOG.info("embedded DNS at 127.0.0.11 in every task: TTL {}s, upstreams {}", config.dns().ttlSeconds(),
+                    config.dns().upstreams().isEmpty() ? "none (external names get SERVFAIL)" : config.dns().upstreams());
             success = true;
             return plane;
         } finally {
             if (!success) {
+                if (resolvers != null) {
+                    resolvers.close();
+                }
                 try {
                     vtep.close();
                 } catch (IOException e) {

@@ -1,6 +1,7 @@
 package io.swarmnet.agent.daemon;
 
 import io.swarmnet.control.store.StoreAddress;
+import io.swarmnet.dns.DnsConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -18,10 +19,11 @@ import java.time.Duration;
  * @param nodeTtl       how long the node stays ready after its agent stops answering
  * @param storeTimeout  the bound on connecting to the store and on every request
  * @param gwbridgePool  the docker_gwbridge address pool, e.g. 172.18.0.0/16
+ * @param dns           the embedded resolver's TTL and upstreams
  */
 public record AgentConfig(String hostname, InetAddress advertiseAddr, int dataPathPort, StoreAddress store,
                           InetSocketAddress metricsAddr, Path dataRoot, Duration nodeTtl, Duration storeTimeout,
-                          String gwbridgePool) {
+                          String gwbridgePool, DnsConfig dns) {
 
     /** The local API's unix socket: under the data root, so agents sharing a machine (the lab) never collide. */
     public Path apiSocket() {
