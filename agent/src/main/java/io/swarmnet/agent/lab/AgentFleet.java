@@ -48,7 +48,9 @@ final class AgentFleet {
                 "--advertise-addr", h.address(),
                 "--store", storeUrl,
                 "--metrics-addr", metricsAddr(h),
-                "--data-root", dataRoot.toString()));
+                "--data-root", dataRoot.toString(),
+                // The lab's internet resolver, never the machine's.
+                "--dns-upstream", LabHost.INTERNET_ADDRESS));
         return argv;
     }
 
