@@ -9,6 +9,7 @@ import io.swarmnet.benchmarks.lab.Result;
 import io.swarmnet.benchmarks.lab.Runner;
 import io.swarmnet.benchmarks.lab.Scenario;
 import io.swarmnet.benchmarks.lab.control.ControlLatencyScenario;
+import io.swarmnet.benchmarks.lab.dns.DnsScenario;
 import io.swarmnet.benchmarks.lab.overlay.OverlayTcpScenario;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Parameters;
 public final class BenchMain implements Callable<Integer> {
 
     static List<Scenario> scenarios() {
-        return List.of(new OverlayTcpScenario(), new ControlLatencyScenario());
+        return List.of(new OverlayTcpScenario(), new ControlLatencyScenario(), new DnsScenario());
     }
 
     @Parameters(arity = "0..1", paramLabel = "SCENARIO", description = "Scenario to run; --list shows them.")
@@ -78,7 +79,7 @@ public final class BenchMain implements Callable<Integer> {
         CliLab lab = CliLab.up(labName, s.managers(), s.workers(), underlayMtu);
         try {
             Result result = new Runner(out).run(s, lab, reps, seconds);
-            Report report = new Report(result, Environment.describe(List.of("iperf3", "etcd")));
+            Report report = new Report(result, Environment.describe(List.of("iperf3", "etcd", "dnsperf", "dnsmasq")));
             out.println();
             out.print(report.markdown());
             out.println("\nwritten: " + report.write(results));
