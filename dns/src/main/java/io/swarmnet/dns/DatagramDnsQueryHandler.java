@@ -1,11 +1,13 @@
 package io.swarmnet.dns;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
 import java.util.List;
 
 /** Hands each query datagram arriving on one task's 127.0.0.11:53 to the {@link DnsQueryHandler}. */
@@ -23,11 +25,23 @@ final class DatagramDnsQueryHandler extends SimpleChannelInboundHandler<Datagram
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         long start = System.nanoTime();
         byte[] wire = ByteBufUtil.getBytes(packet.content());
-        var sender = packet.sender();
-        var channel = ctx.channel();
-        // The reply may come from a forwarder thread; writeAndFlush hands it to the event loop.
-        handler.handle(wire, networks, false, start,
-                answer -> channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(answer), sender)));
+        InetSocketAddress sender = packet.sender();
+        Channel channel = ctx.channel();
+        handler.handle(wire, networks, false, start, answer -> {
+            ByteBuf out = channel.alloc().directBuffer(answer.length).writeBytes(answer);
+            if (channel.eventLoop().inEventLoop()) {
+                // Answered while reading: flushed once per read batch, one sendmmsg for many.
+                channel.write(new DatagramPacket(out, sender));
+            } else {
+                // A forwarded answer, from a forwarder thread.
+                channel.writeAndFlush(new DatagramPacket(out, sender));
+            }
+        });
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
     }
 
     @Override

@@ -34,6 +34,9 @@ import org.xbill.DNS.Type;
  * FORMERR; an opcode other than QUERY gets NOTIMP; no question or more than one gets
  * FORMERR. An internal name never goes upstream: AAAA and other types it has no data for
  * get an empty NOERROR (moby#35118).
+ *
+ * <p>The common query (A or AAAA for an internal name) is answered by {@link WireAnswers}
+ * straight from its bytes; everything else is parsed and built with dnsjava.
  */
 public final class DnsQueryHandler {
     /** RFC 1035 section 4.2.1: without EDNS a UDP answer is at most 512 bytes. */
@@ -87,6 +90,12 @@ public final class DnsQueryHandler {
             send(reply, DnsCounters.QueryType.OTHER, error(id, opcode, rd, Rcode.NOTIMP, null), start);
             return;
         }
+        DnsTable current = table;
+        byte[] fast = WireAnswers.answer(wire, current, networks, config.ttlSeconds(), tcp);
+        if (fast != null) {
+            send(reply, DnsCounters.type(WireAnswers.questionType(fast)), fast, start);
+            return;
+        }
         Message query;
         try {
             query = new Message(wire);
@@ -104,9 +113,9 @@ public final class DnsQueryHandler {
         int limit = tcp ? MAX_TCP_SIZE
                 : opt == null ? CLASSIC_UDP_SIZE : Math.min(MAX_UDP_SIZE, Math.max(CLASSIC_UDP_SIZE, opt.getPayloadSize()));
         DnsEntry entry = question.getDClass() == DClass.IN
-                ? table.find(networks, question.getName().toString(true).toLowerCase(Locale.ROOT)) : null;
+                ? current.find(networks, question.getName().toString(true).toLowerCase(Locale.ROOT)) : null;
         if (entry != null) {
-            send(reply, type, encode(answer(id, rd, question, entry, networks, opt != null), limit), start);
+            send(reply, type, encode(answer(current, id, rd, question, entry, networks, opt != null), limit), start);
         } else if (config.upstreams().isEmpty()) {
             send(reply, type, error(id, opcode, rd, Rcode.SERVFAIL, question), start);
         } else {
@@ -155,7 +164,8 @@ public final class DnsQueryHandler {
         reply.accept(response);
     }
 
-    private Message answer(int id, boolean rd, Record question, DnsEntry entry, List<String> networks, boolean edns) {
+    private Message answer(DnsTable table, int id, boolean rd, Record question, DnsEntry entry, List<String> networks,
+                           boolean edns) {
         Message m = response(id, rd, question);
         m.getHeader().setFlag(Flags.AA);
         Name name = question.getName();

@@ -7,7 +7,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -45,6 +47,8 @@ public final class DnsServer implements AutoCloseable {
     /** A TCP client idle this long is closed (RFC 7766 suggests seconds). */
     static final int TCP_IDLE_SECONDS = 10;
     static final long CLOSE_WAIT_MILLIS = 2_000;
+    /** The largest UDP query read whole; longer ones arrive cut and get FORMERR. */
+    static final int MAX_QUERY = 4096;
 
     private final DnsQueryHandler handler;
     private final DnsForwarder forwarder;
@@ -94,6 +98,9 @@ public final class DnsServer implements AutoCloseable {
         try {
             List<String> scope = List.copyOf(networks);
             sync(new Bootstrap().group(group).channelFactory(() -> udp)
+                    // recvmmsg: up to 16 queries per system call, each at most MAX_QUERY bytes.
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * 16))
                     .handler(new DatagramDnsQueryHandler(handler, scope))
                     .bind(address), address, netns);
             InetSocketAddress bound = (InetSocketAddress) udp.localAddress();
