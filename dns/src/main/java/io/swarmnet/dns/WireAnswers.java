@@ -23,6 +23,8 @@ final class WireAnswers {
     private static final int TYPE_OPT = 41;
     private static final int CLASS_IN = 1;
     private static final int MAX_NAME = 255;
+    /** The question name being read, lowercase, reused per thread (the event loop, in production). */
+    private static final ThreadLocal<char[]> NAME = ThreadLocal.withInitial(() -> new char[MAX_NAME]);
 
     private WireAnswers() {
     }
@@ -33,7 +35,7 @@ final class WireAnswers {
                 || u16(q, 10) > 1) {
             return null;
         }
-        char[] name = new char[MAX_NAME];
+        char[] name = NAME.get();
         int length = 0;
         int at = HEADER;
         while (true) {

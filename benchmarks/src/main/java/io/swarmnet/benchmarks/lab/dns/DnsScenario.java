@@ -23,8 +23,9 @@ public final class DnsScenario implements Scenario {
 
     @Override
     public String description() {
-        return "dnsperf (100 outstanding, UDP) in a task for the service's names (VIP, tasks., two task names):"
-                + " swarmnet's resolver at 127.0.0.11 and dnsmasq with the same names at 127.0.0.12.";
+        return "dnsperf (UDP, 100 outstanding) in a task for a service's names (VIP, tasks., two task names) after a "
+                + DnsPerf.WARM_UP_SECONDS + " s warm-up: peak queries/s, lost, and p99 at " + DnsPerf.LATENCY_RATE
+                + " queries/s; swarmnet's resolver at 127.0.0.11 against dnsmasq with the same names at 127.0.0.12.";
     }
 
     @Override

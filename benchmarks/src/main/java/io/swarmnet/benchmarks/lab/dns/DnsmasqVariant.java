@@ -46,7 +46,7 @@ final class DnsmasqVariant implements Variant {
             try {
                 lab.exec(service.client().namespace(), Duration.ofSeconds(5), "dig", "+short", "+time=1", "+tries=1",
                         "@" + ADDRESS, BenchService.SERVICE);
-                return;
+                break;
             } catch (Exception notYet) {
                 if (!dnsmasq.isAlive() || System.nanoTime() > deadline) {
                     throw new IllegalStateException("dnsmasq did not start in " + service.client().namespace(), notYet);
@@ -54,6 +54,7 @@ final class DnsmasqVariant implements Variant {
                 Thread.sleep(100);
             }
         }
+        DnsPerf.warmUp(lab, service.client().namespace(), ADDRESS, service.queries());
     }
 
     @Override

@@ -25,6 +25,7 @@ final class SwarmnetDnsVariant implements Variant {
     @Override
     public void setUp(LabHosts lab) throws Exception {
         service.ensure(lab);
+        DnsPerf.warmUp(lab, service.client().namespace(), "127.0.0.11", service.queries());
     }
 
     @Override
