@@ -7,7 +7,8 @@ SWARMNET_JAR="$SWARMNET_HOME/agent/target/swarmnet.jar"
 BENCH_JAR="$SWARMNET_HOME/benchmarks/target/benchmarks.jar"
 
 # Packages the build, the lab and the tests need, keyed by the command that shows
-# each is present. Debian names; iperf3/wrk/haproxy/dig are what lab users, tests and benchmarks drive.
+# each is present. Debian names; iperf3/wrk/haproxy/dig/dnsperf are what lab users, tests and
+# benchmarks drive, dnsmasq is the lab's internet resolver.
 SWARMNET_PACKAGES=(
   "java:openjdk-17-jdk-headless"
   "javac:openjdk-17-jdk-headless"
@@ -20,6 +21,8 @@ SWARMNET_PACKAGES=(
   "wrk:wrk"
   "haproxy:haproxy"
   "dig:dnsutils"
+  "dnsmasq:dnsmasq-base"
+  "dnsperf:dnsperf"
   "ping:iputils-ping"
   "curl:curl"
   "ps:procps"

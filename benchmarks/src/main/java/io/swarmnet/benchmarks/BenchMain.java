@@ -9,9 +9,10 @@ import io.swarmnet.benchmarks.lab.Result;
 import io.swarmnet.benchmarks.lab.Runner;
 import io.swarmnet.benchmarks.lab.Scenario;
 import io.swarmnet.benchmarks.lab.control.ControlLatencyScenario;
+import io.swarmnet.benchmarks.lab.dns.DnsScenario;
 import io.swarmnet.benchmarks.lab.egress.EgressScenario;
-import io.swarmnet.benchmarks.lab.overlay.OverlayRttScenario;
 import io.swarmnet.benchmarks.lab.mesh.MeshHttpScenario;
+import io.swarmnet.benchmarks.lab.overlay.OverlayRttScenario;
 import io.swarmnet.benchmarks.lab.overlay.OverlayTcpScenario;
 import io.swarmnet.benchmarks.lab.overlay.OverlayUdpScenario;
 import java.io.PrintStream;
@@ -32,7 +33,7 @@ public final class BenchMain implements Callable<Integer> {
 
     static List<Scenario> scenarios() {
         return List.of(new OverlayTcpScenario(), new OverlayUdpScenario(), new OverlayRttScenario(),
-                new ControlLatencyScenario(), new EgressScenario(), new MeshHttpScenario());
+                new ControlLatencyScenario(), new EgressScenario(), new MeshHttpScenario(), new DnsScenario());
     }
 
     @Parameters(arity = "0..1", paramLabel = "SCENARIO", description = "Scenario to run; --list shows them.")
@@ -83,7 +84,8 @@ public final class BenchMain implements Callable<Integer> {
         CliLab lab = CliLab.up(labName, s.managers(), s.workers(), underlayMtu);
         try {
             Result result = new Runner(out).run(s, lab, reps, seconds);
-            Report report = new Report(result, Environment.describe(List.of("iperf3", "etcd", "wrk", "haproxy")));
+            Report report = new Report(result, Environment.describe(List.of("iperf3", "etcd", "wrk", "haproxy", "dnsperf",
+                    "dnsmasq")));
             out.println();
             out.print(report.markdown());
             out.println("\nwritten: " + report.write(results));

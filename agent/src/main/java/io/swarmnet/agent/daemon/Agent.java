@@ -1,13 +1,15 @@
 package io.swarmnet.agent.daemon;
 
 import io.swarmnet.agent.api.ApiServer;
+import io.swarmnet.agent.cli.UserException;
+import io.swarmnet.agent.dns.DnsMetrics;
+import io.swarmnet.agent.dns.TaskResolvers;
 import io.swarmnet.agent.overlay.GwBridgePoolCheck;
-import io.swarmnet.agent.overlay.OverlayDataPlane;
 import io.swarmnet.agent.overlay.LbMetrics;
+import io.swarmnet.agent.overlay.OverlayDataPlane;
 import io.swarmnet.agent.overlay.OverlayMetrics;
 import io.swarmnet.agent.overlay.OverlayTablesMapper;
 import io.swarmnet.agent.overlay.Underlay;
-import io.swarmnet.agent.cli.UserException;
 import io.swarmnet.control.cluster.ClusterSnapshot;
 import io.swarmnet.control.model.Node;
 import io.swarmnet.control.model.NodeRole;
@@ -136,6 +138,7 @@ public final class Agent {
                 watcher.addListener(update -> plane.onViewUpdate());
                 OverlayMetrics.register(metrics.registry(), plane);
                 LbMetrics.register(metrics.registry(), plane);
+                DnsMetrics.register(metrics.registry(), plane.resolvers());
             }
             OverlayMetrics.register(metrics.registry(), watcher.metrics());
             watcher.start();
@@ -187,6 +190,7 @@ public final class Agent {
         }
         Vtep vtep = Vtep.create(VtepConfig.builder(address).dataPathPort(config.dataPathPort())
                 .transport(config.dataPathTransport()).loadBalancer(config.loadBalancer()).build());
+        TaskResolvers resolvers = null;
         boolean success = false;
         try {
             try {
@@ -195,10 +199,11 @@ public final class Agent {
                 throw new UserException("cannot bind the VXLAN data path on " + advertise.getHostAddress() + ":"
                         + config.dataPathPort() + ": " + e.getMessage(), e);
             }
+            resolvers = new TaskResolvers(config.dns());
             OverlayDataPlane plane;
             try {
                 plane = OverlayDataPlane.start(nodeId, vtep, underlayMtu, config.gwbridgePool(),
-                        config.dataRoot().resolve("overlay"), watcher, publisher, store, ATTACH_WAIT);
+                        config.dataRoot().resolve("overlay"), watcher, publisher, store, ATTACH_WAIT, resolvers);
             } catch (GwBridgeConfigException e) {
                 // The configuration and the node disagree: the message says how, for the operator.
                 throw new UserException(e.getMessage(), e);
@@ -207,10 +212,15 @@ public final class Agent {
             }
             LOG.info("overlay data plane: VTEP {}, underlay MTU {}, overlay MTU {} by default",
                     vtep.localAddress(), underlayMtu, underlayMtu - OverlayTablesMapper.VXLAN_OVERHEAD);
+            LOG.info("embedded DNS at 127.0.0.11 in every task: TTL {}s, upstreams {}", config.dns().ttlSeconds(),
+                    config.dns().upstreams().isEmpty() ? "none (external names get SERVFAIL)" : config.dns().upstreams());
             success = true;
             return plane;
         } finally {
             if (!success) {
+                if (resolvers != null) {
+                    resolvers.close();
+                }
                 try {
                     vtep.close();
                 } catch (IOException e) {

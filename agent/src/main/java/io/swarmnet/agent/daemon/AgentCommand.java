@@ -3,6 +3,8 @@ package io.swarmnet.agent.daemon;
 import io.swarmnet.agent.cli.AddressLiterals;
 import io.swarmnet.agent.cli.LogLevels;
 import io.swarmnet.control.store.StoreAddress;
+import io.swarmnet.dns.DnsConfig;
+import io.swarmnet.dns.ResolvConf;
 import io.swarmnet.gwbridge.GwBridgeConfig;
 import io.swarmnet.gwbridge.GwBridgeConfigException;
 import io.swarmnet.lb.LbConfig;
@@ -14,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -118,6 +122,16 @@ public final class AgentCommand implements Callable<Integer> {
             description = "How long a UDP flow through a VIP may be idle (default: ${DEFAULT-VALUE}).")
     private int lbUdpSeconds;
 
+    @Option(names = "--dns-upstream", paramLabel = "IP[:PORT]",
+            description = "An upstream resolver for names that are not the cluster's; repeat for up to 3,"
+                    + " tried in order (default: the nameservers of this host's /etc/resolv.conf).")
+    private List<String> dnsUpstreams;
+
+    @Option(names = "--dns-ttl", paramLabel = "SECONDS", defaultValue = "" + DnsConfig.DEFAULT_TTL_SECONDS,
+            description = "TTL of the embedded resolver's answers for service and task names, 0-3600"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private int dnsTtlSeconds;
+
     @Override
     public Integer call() {
         AgentConfig config = config();
@@ -198,7 +212,43 @@ public final class AgentCommand implements Callable<Integer> {
                 .build());
         return new AgentConfig(name, advertise, dataPathPort, transport, storeAddress, metrics, dataRoot,
                 Duration.ofSeconds(nodeTtlSeconds), Duration.ofSeconds(storeTimeoutSeconds), gwbridgePool, cleanup,
-                loadBalancer);
+                loadBalancer, dnsConfig());
+    }
+
+    private DnsConfig dnsConfig() {
+        if (dnsTtlSeconds < 0 || dnsTtlSeconds > 3600) {
+            throw usage("--dns-ttl " + dnsTtlSeconds + " is out of range: it must be 0-3600 seconds");
+        }
+        List<InetSocketAddress> upstreams = new ArrayList<>();
+        if (dnsUpstreams == null) {
+            try {
+                upstreams.addAll(ResolvConf.nameservers(ResolvConf.HOST));
+            } catch (IOException e) {
+                throw usage("cannot read " + ResolvConf.HOST + " for the DNS upstreams (" + e.getMessage()
+                        + "); give them with --dns-upstream");
+            }
+        } else {
+            if (dnsUpstreams.size() > DnsConfig.MAX_UPSTREAMS) {
+                throw usage(dnsUpstreams.size() + " --dns-upstream given: at most " + DnsConfig.MAX_UPSTREAMS);
+            }
+            for (String u : dnsUpstreams) {
+                upstreams.add(parse("--dns-upstream", u, AgentCommand::dnsUpstream));
+            }
+        }
+        return new DnsConfig(dnsTtlSeconds, upstreams, DnsConfig.DEFAULT_UPSTREAM_TIMEOUT, DnsConfig.DEFAULT_MAX_FORWARDED);
+    }
+
+    /** {@code IP}, {@code IPv4:PORT} or {@code [IPv6]:PORT}; port 53 when none is given. */
+    static InetSocketAddress dnsUpstream(String text) {
+        long colons = text.chars().filter(c -> c == ':').count();
+        if (text.startsWith("[") || colons == 1) {
+            InetSocketAddress a = AddressLiterals.parseIpPort(text);
+            if (a.getPort() == 0) {
+                throw new IllegalArgumentException("'" + text + "' has port 0");
+            }
+            return a;
+        }
+        return new InetSocketAddress(AddressLiterals.parseIp(text), 53);
     }
 
     private interface Parser<T> {

@@ -1,6 +1,7 @@
 package io.swarmnet.agent.daemon;
 
 import io.swarmnet.control.store.StoreAddress;
+import io.swarmnet.dns.DnsConfig;
 import io.swarmnet.lb.LbConfig;
 import io.swarmnet.vxlan.vtep.Transport;
 import java.net.InetAddress;
@@ -23,11 +24,12 @@ import java.time.Duration;
  * @param gwbridgePool  the docker_gwbridge address pool, e.g. 172.18.0.0/16
  * @param cleanup       whether stopping the agent removes everything it made on the node
  * @param loadBalancer  the service load balancer's conntrack size and timeouts
+ * @param dns           the embedded resolver's TTL and upstreams
  */
 public record AgentConfig(String hostname, InetAddress advertiseAddr, int dataPathPort, Transport dataPathTransport,
                           StoreAddress store,
                           InetSocketAddress metricsAddr, Path dataRoot, Duration nodeTtl, Duration storeTimeout,
-                          String gwbridgePool, boolean cleanup, LbConfig loadBalancer) {
+                          String gwbridgePool, boolean cleanup, LbConfig loadBalancer, DnsConfig dns) {
 
     public AgentConfig {
         loadBalancer = loadBalancer == null ? LbConfig.DEFAULT : loadBalancer;

@@ -49,7 +49,9 @@ final class AgentFleet {
                 "--store", storeUrl,
                 "--metrics-addr", metricsAddr(h),
                 "--data-root", dataRoot.toString(),
-                "--data-path-transport", dataPathTransport));
+                "--data-path-transport", dataPathTransport,
+                // The lab's internet resolver, never the machine's.
+                "--dns-upstream", LabHost.INTERNET_ADDRESS));
         return argv;
     }
 

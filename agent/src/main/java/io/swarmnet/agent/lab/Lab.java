@@ -86,6 +86,7 @@ public final class Lab implements AutoCloseable {
     public static Path preflight(LabSpec spec) {
         Preflight.require("ip", "iproute2");
         Preflight.require("setsid", "util-linux");
+        Preflight.require("dnsmasq", "dnsmasq-base");
         if (spec.agents()) {
             Preflight.require("curl", "curl");
         }

@@ -55,6 +55,10 @@ final class LabBuilder {
         EtcdCluster.Probe etcdHealth = cluster.awaitHealthy(spec.etcdTimeout(), members);
         spec.progress().accept("etcd healthy, leader " + etcdHealth.leader());
 
+        LabHost internet = hosts.stream().filter(h -> h.role() == LabHost.Role.INTERNET).findFirst().orElseThrow();
+        spec.progress().accept("starting dnsmasq in " + internet.namespace() + ": the agents' DNS upstream");
+        startDaemon("dnsmasq", internet, LabDns.upstreamCommand(internet, hostDir(internet).resolve("dnsmasq.pid")));
+
         if (spec.agents()) {
             List<LabHost> agentHosts = hosts.stream().filter(LabHost::runsAgent).toList();
             spec.progress().accept("starting " + agentHosts.size() + " agents");

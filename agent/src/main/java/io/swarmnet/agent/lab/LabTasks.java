@@ -255,7 +255,7 @@ public final class LabTasks {
         }
         runner.check("ip", "netns", "add", ns);
         try {
-            Topology.writeResolvConf(ns);
+            Topology.writeResolvConf(ns, LabDns.TASK_RESOLV_CONF);
             runner.check("ip", "-n", ns, "link", "set", "lo", "up");
             JsonNode attached = api(host).call("POST", "/v1/tasks/attach",
                     Map.of("taskId", taskId, "netns", LabTeardown.NETNS_RUN.resolve(ns).toString()));

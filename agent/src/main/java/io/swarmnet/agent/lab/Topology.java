@@ -40,7 +40,7 @@ final class Topology {
         for (LabHost h : hosts) {
             ip.check("ip", "netns", "add", h.namespace());
             created.accept(h.namespace());
-            writeResolvConf(h.namespace());
+            writeResolvConf(h.namespace(), "nameserver " + LabHost.INTERNET_ADDRESS + "\n");
             ip.check("ip", "-n", h.namespace(), "link", "set", "lo", "up");
         }
         String fabric = hosts.get(0).namespace();
@@ -92,12 +92,12 @@ final class Topology {
     }
 
     // 'ip netns exec' bind-mounts this over /etc/resolv.conf, so anything run in the lab
-    // resolves through the lab's own internet namespace, never the machine's resolver.
-    static void writeResolvConf(String ns) {
+    // resolves through the lab's own resolvers (the internet's dnsmasq, a task's 127.0.0.11), never the machine's.
+    static void writeResolvConf(String ns, String content) {
         Path dir = ETC_NETNS.resolve(ns);
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("resolv.conf"), "nameserver " + LabHost.INTERNET_ADDRESS + "\n");
+            Files.writeString(dir.resolve("resolv.conf"), content);
         } catch (IOException e) {
             throw new LabException("cannot write " + dir.resolve("resolv.conf") + ": " + e.getMessage(), e);
         }

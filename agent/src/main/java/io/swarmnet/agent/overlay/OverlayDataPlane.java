@@ -1,6 +1,7 @@
 package io.swarmnet.agent.overlay;
 
 import io.swarmnet.agent.api.ApiException;
+import io.swarmnet.agent.dns.TaskResolvers;
 import io.swarmnet.agent.mesh.RoutingMesh;
 import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.Network;
@@ -77,6 +78,7 @@ public final class OverlayDataPlane implements AutoCloseable {
     private final int underlayMtu;
     private final AttachmentStateFile stateFile;
     private final Duration attachWait;
+    private final TaskResolvers resolvers;
     private final AtomicLong version = new AtomicLong();
     private final ExecutorService reconciler;
     private final AtomicBoolean reconcilePending = new AtomicBoolean();
@@ -91,7 +93,7 @@ public final class OverlayDataPlane implements AutoCloseable {
     private OverlayDataPlane(String nodeId, Vtep vtep, Netns nodeNetns, GwBridge gw, ClusterWatcher watcher,
                              DesiredTablesPublisher publisher, Store store, int underlayMtu,
                              AttachmentStateFile stateFile, List<AttachmentStateFile.Entry> toRestore,
-                             Duration attachWait) {
+                             Duration attachWait, TaskResolvers resolvers) {
         this.nodeId = nodeId;
         this.vtep = vtep;
         this.nodeNetns = nodeNetns;
@@ -105,6 +107,7 @@ public final class OverlayDataPlane implements AutoCloseable {
         this.attachWait = attachWait;
         // Ingress ports DNAT to the service VIP: the VTEP's load balancer picks the task, as for internal traffic.
         this.mesh = new RoutingMesh(nodeId, vtep, store, true, underlayMtu - OverlayTablesMapper.VXLAN_OVERHEAD);
+        this.resolvers = resolvers;
         this.reconciler = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "swarmnet-overlay-reconciler");
             t.setDaemon(true);
@@ -118,11 +121,12 @@ public final class OverlayDataPlane implements AutoCloseable {
      * the first cluster view. Register {@link #onViewUpdate()} on the watcher after the
      * publisher, before the watcher starts.
      *
-     * @param dataDir where the attachment state and the gwbridge state live
+     * @param dataDir   where the attachment state and the gwbridge state live
+     * @param resolvers the embedded DNS server, opened in every attached task; the plane closes it
      */
     public static OverlayDataPlane start(String nodeId, Vtep vtep, int underlayMtu, String gwbridgePool,
                                          Path dataDir, ClusterWatcher watcher, DesiredTablesPublisher publisher,
-                                         Store store, Duration attachWait) throws IOException {
+                                         Store store, Duration attachWait, TaskResolvers resolvers) throws IOException {
         Files.createDirectories(dataDir);
         AttachmentStateFile stateFile = new AttachmentStateFile(dataDir.resolve("attachments.json"));
         List<AttachmentStateFile.Entry> saved = stateFile.load();
@@ -140,7 +144,7 @@ public final class OverlayDataPlane implements AutoCloseable {
             throw e;
         }
         return new OverlayDataPlane(nodeId, vtep, self, gw, watcher, publisher, store, underlayMtu, stateFile,
-                new ArrayList<>(saved), attachWait);
+                new ArrayList<>(saved), attachWait, resolvers);
     }
 
     /** Asks for a reconcile soon, on the reconciler thread; calls arriving meanwhile make one. */
@@ -163,6 +167,11 @@ public final class OverlayDataPlane implements AutoCloseable {
 
     public Vtep vtep() {
         return vtep;
+    }
+
+    /** The embedded DNS server of the attached tasks. */
+    public TaskResolvers resolvers() {
+        return resolvers;
     }
 
     public int underlayMtu() {
@@ -335,6 +344,7 @@ public final class OverlayDataPlane implements AutoCloseable {
         OverlayTables tables = OverlayTablesMapper.map(version.incrementAndGet(), desired, peers, underlayMtu, ports);
         vtep.publish(tables);
         vtep.publish(ServiceTableMapper.map(tables.version(), desired, ports, vtep.loadBalancer().table()));
+        resolvers.publish(desired.dns());
         Map<Integer, String> names = new HashMap<>(networkNames);
         boolean grew = false;
         for (LocalNetwork n : desired.networks().entries().values()) {
@@ -392,6 +402,7 @@ public final class OverlayDataPlane implements AutoCloseable {
                 inTask.addAddress(ifname, ip, prefix);
                 inTask.setLinkUp(ifname);
             }
+            resolvers.open(task.id(), netns, task.endpoints().stream().map(TaskEndpoint::networkId).toList());
             if (egress) {
                 gwAttachment = gw.attach(netns, task.id());
             }
@@ -399,6 +410,7 @@ public final class OverlayDataPlane implements AutoCloseable {
             return new Attachment(task.id(), name, netnsPath, List.copyOf(done), gwAttachment);
         } finally {
             if (!success) {
+                resolvers.close(task.id());
                 for (Interface i : done) {
                     try {
                         vtep.detach(i.port());
@@ -422,6 +434,7 @@ public final class OverlayDataPlane implements AutoCloseable {
 
     private void detachLocked(Attachment a) throws IOException {
         attached.remove(a.taskId());
+        resolvers.close(a.taskId());
         IOException failure = null;
         for (Interface i : a.interfaces()) {
             try {
@@ -570,6 +583,7 @@ public final class OverlayDataPlane implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.warn("{} the gwbridge: {}", cleanup ? "removing" : "closing", e.toString());
         }
+        resolvers.close();
         try {
             nodeNetns.close();
         } catch (IOException e) {

@@ -76,6 +76,9 @@ class AgentCommandFlagsTest {
         "--lb-conntrack-max | 8            | invalid --lb-* flag: conntrack max 8 is outside 16..16777216",
         "--lb-tcp-established-timeout | 0  | invalid --lb-* flag: TCP established timeout 0s is outside 1s..30d",
         "--lb-udp-timeout | 9999999        | invalid --lb-* flag: UDP timeout 9999999s is outside 1s..30d",
+        "--dns-upstream   | dns.example    | invalid --dns-upstream: 'dns.example' is not an IP address",
+        "--dns-upstream   | 198.51.100.1:0 | invalid --dns-upstream: '198.51.100.1:0' has port 0",
+        "--dns-ttl        | 3601           | --dns-ttl 3601 is out of range: it must be 0-3600 seconds",
     })
     void badFlagValueIsAUsageErrorInOneLine(String flag, String value, String message) throws IOException {
         Result r = runWith(flag, value);
@@ -83,6 +86,27 @@ class AgentCommandFlagsTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.lines()).containsExactly("swarmnet: " + message + ". See 'swarmnet agent --help'.");
         assertThat(tmp.resolve("root")).doesNotExist();
+    }
+
+    @Test
+    void moreThanThreeDnsUpstreamsAreAUsageError() throws IOException {
+        List<String> args = valid();
+        for (int i = 1; i <= 4; i++) {
+            args.addAll(List.of("--dns-upstream", "198.51.100." + i));
+        }
+
+        Result r = run(args.toArray(String[]::new));
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.lines()).containsExactly("swarmnet: 4 --dns-upstream given: at most 3. See 'swarmnet agent --help'.");
+    }
+
+    @Test
+    void dnsUpstreamsTakeAnOptionalPort() {
+        assertThat(AgentCommand.dnsUpstream("198.51.100.1")).hasToString("/198.51.100.1:53");
+        assertThat(AgentCommand.dnsUpstream("198.51.100.1:5353").getPort()).isEqualTo(5353);
+        assertThat(AgentCommand.dnsUpstream("[2001:db8::1]:54").getPort()).isEqualTo(54);
+        assertThat(AgentCommand.dnsUpstream("2001:db8::1").getPort()).isEqualTo(53);
     }
 
     @Test

@@ -104,7 +104,7 @@ class LabDeployTest {
             assertThat(t.ip()).startsWith("10.");
             assertThat(t.running()).isTrue();
             assertThat(Files.readString(Topology.ETC_NETNS.resolve(t.namespace()).resolve("resolv.conf")))
-                    .contains("198.51.100.1");
+                    .contains("nameserver 127.0.0.11");
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,7 +44,7 @@ final class DesiredTablesBuilder {
     private final Map<EndpointKey, LocalEndpoint> localEndpoints = new HashMap<>();
     private final Map<IpKey, VirtualService> services = new HashMap<>();
     private final Map<PortKey, PortMapping> ports = new HashMap<>();
-    private final Map<DnsKey, TreeSet<Integer>> dns = new HashMap<>();
+    private final Map<DnsKey, DnsAnswers> dns = new HashMap<>();
     /** Underlay addresses by node id, parsed once per build. */
     private final Map<String, Integer> vteps = new HashMap<>();
 
@@ -65,7 +66,7 @@ final class DesiredTablesBuilder {
             addService(service);
         }
         Map<DnsKey, DnsRecord> records = new HashMap<>(dns.size() * 4 / 3 + 1);
-        dns.forEach((k, v) -> records.put(k, new DnsRecord(List.copyOf(v))));
+        dns.forEach((k, v) -> records.put(k, v.record()));
         // The builder is dropped after this, so the tables may own its maps.
         return new DesiredTables(view.revision(), nodeId, Table.owning(networks), Table.owning(fdb), Table.owning(arp),
                 Table.owning(localEndpoints), Table.owning(services), Table.owning(ports), Table.owning(records));
@@ -197,6 +198,11 @@ final class DesiredTablesBuilder {
         return task.endpoints().stream().filter(e -> e.networkId().equals(networkId)).findFirst();
     }
 
+    /**
+     * Docker's names (service, aliases, tasks.*, task names), each also as
+     * {@code <name>.<network>}; PTR for every task address and for the VIP (Docker has none
+     * for VIPs, moby#46701); SRV {@code _<published>._<proto>.<name>} for published ports.
+     */
     private void addDns(Service service, NetworkAttachment attachment, LocalNetwork net, List<Backend> backends, int vip) {
         List<Integer> active = backends.stream().filter(Backend::active).map(Backend::ip).toList();
         List<String> names = new ArrayList<>();
@@ -206,21 +212,68 @@ final class DesiredTablesBuilder {
             answer(net, name, vip != 0 ? List.of(vip) : active);
             answer(net, "tasks." + name, active);
         }
+        List<DnsRecord.Srv> taskTargets = new ArrayList<>();
         for (Backend b : backends) {
             Task task = view.tasks().get(b.taskId());
             // Docker names a task <service>.<slot>.<task id>; a global service's task has the node for a slot.
             String slot = task.slot() > 0 ? Integer.toString(task.slot()) : task.nodeId();
+            String taskName = service.name() + "." + slot + "." + task.id();
             answer(net, service.name() + "." + slot, List.of(b.ip()));
-            answer(net, service.name() + "." + slot + "." + task.id(), List.of(b.ip()));
+            answer(net, taskName, List.of(b.ip()));
+            pointer(net, b.ip(), taskName + "." + net.name());
+            if (b.active()) {
+                taskTargets.add(new DnsRecord.Srv(0, taskName + "." + net.name()));
+            }
+        }
+        if (vip != 0) {
+            pointer(net, vip, service.name() + "." + net.name());
+        }
+        for (PublishedPort port : service.ports()) {
+            List<DnsRecord.Srv> targets = vip != 0
+                    ? List.of(new DnsRecord.Srv(port.target(), service.name() + "." + net.name()))
+                    : taskTargets.stream().map(t -> new DnsRecord.Srv(port.target(), t.target())).toList();
+            String prefix = "_" + port.published() + "._" + port.protocol().name().toLowerCase(Locale.ROOT) + ".";
+            for (String name : names) {
+                for (String qualified : List.of(name, name + "." + net.name())) {
+                    if (!targets.isEmpty()) {
+                        entry(net, prefix + qualified).services.addAll(targets);
+                    }
+                }
+            }
         }
     }
 
+    /** {@code name} and {@code <name>.<network>} answer with {@code addresses}; nothing for none. */
     private void answer(LocalNetwork net, String name, List<Integer> addresses) {
         if (addresses.isEmpty()) {
             return;
         }
-        dns.computeIfAbsent(new DnsKey(net.networkId(), name.toLowerCase(Locale.ROOT)), k -> new TreeSet<>(UNSIGNED))
-                .addAll(addresses);
+        entry(net, name).addresses.addAll(addresses);
+        entry(net, name + "." + net.name()).addresses.addAll(addresses);
+    }
+
+    private void pointer(LocalNetwork net, int ip, String name) {
+        entry(net, reverseName(ip)).pointers.add(name.toLowerCase(Locale.ROOT));
+    }
+
+    private DnsAnswers entry(LocalNetwork net, String name) {
+        return dns.computeIfAbsent(new DnsKey(net.networkId(), name.toLowerCase(Locale.ROOT)), k -> new DnsAnswers());
+    }
+
+    /** The PTR name of an IPv4 address, RFC 1035 section 3.5: {@code d.c.b.a.in-addr.arpa}. */
+    static String reverseName(int ip) {
+        return (ip & 0xff) + "." + ((ip >>> 8) & 0xff) + "." + ((ip >>> 16) & 0xff) + "." + (ip >>> 24) + ".in-addr.arpa";
+    }
+
+    /** What one name collects while the view is walked. */
+    private static final class DnsAnswers {
+        final TreeSet<Integer> addresses = new TreeSet<>(UNSIGNED);
+        final LinkedHashSet<String> pointers = new LinkedHashSet<>();
+        final LinkedHashSet<DnsRecord.Srv> services = new LinkedHashSet<>();
+
+        DnsRecord record() {
+            return new DnsRecord(List.copyOf(addresses), List.copyOf(pointers), List.copyOf(services));
+        }
     }
 
     /** Ingress mode: every node answers and forwards to any task over the ingress network. */

@@ -188,6 +188,10 @@ class DesiredTablesTest {
                 Arguments.of("<name>.<slot>.<task id> is Docker's task name", "front", "web.2.w2", List.of("10.0.1.4")),
                 Arguments.of("a task on a down node has no name", "front", "web.4", List.of()),
                 Arguments.of("a dnsrr service answers with its tasks", "front", "api", List.of("10.0.1.7")),
+                Arguments.of("<name>.<network> for a service", "front", "web.front", List.of("10.0.1.2")),
+                Arguments.of("<name>.<network> for tasks.<name>", "front", "tasks.web.front", List.of("10.0.1.3", "10.0.1.4")),
+                Arguments.of("<name>.<network> for a task name", "front", "web.2.w2.front", List.of("10.0.1.4")),
+                Arguments.of("<name>.<network> for an alias", "front", "www.front", List.of("10.0.1.2")),
                 Arguments.of("no discovery on the ingress network", "ingress", "web", List.of()),
                 Arguments.of("nothing for networks the node is not on", "back", "db", List.of()));
     }
@@ -304,6 +308,31 @@ class DesiredTablesTest {
         assertThat(t.dns().get(new DnsKey("front", "shop"))).isEqualTo(new DnsRecord(List.of(ip("10.0.1.20"))));
         assertThat(t.dns().get(new DnsKey("front", "store.front"))).isEqualTo(new DnsRecord(List.of(ip("10.0.1.20"))));
         assertThat(t.dns().get(new DnsKey("front", "Shop"))).isNull();
+    }
+
+    @Test
+    void ptrNamesEveryTaskAddressAndTheVip() {
+        DesiredTables t = n1(cluster().build(10));
+
+        assertThat(t.dns().get(new DnsKey("front", "2.1.0.10.in-addr.arpa")).pointers()).containsExactly("web.front");
+        assertThat(t.dns().get(new DnsKey("front", "4.1.0.10.in-addr.arpa")).pointers()).containsExactly("web.2.w2.front");
+        assertThat(t.dns().get(new DnsKey("front", "7.1.0.10.in-addr.arpa")).pointers()).containsExactly("api.1.a1.front");
+        assertThat(t.dns().get(new DnsKey("ingress", "2.0.0.10.in-addr.arpa"))).isNull();
+    }
+
+    @Test
+    void srvLocatesPublishedPortsAtTheVipOrAtEachTaskOfADnsrrService() {
+        ClusterView view = cluster()
+                .put(service("api", EndpointMode.DNSRR, List.of(port(7070, 70, PublishMode.HOST)), on("front", null)), 2)
+                .build(10);
+        DesiredTables t = n1(view);
+
+        assertThat(t.dns().get(new DnsKey("front", "_8080._tcp.web")).services())
+                .containsExactly(new DnsRecord.Srv(80, "web.front"));
+        assertThat(t.dns().get(new DnsKey("front", "_9090._tcp.www.front")).services())
+                .containsExactly(new DnsRecord.Srv(90, "web.front"));
+        assertThat(t.dns().get(new DnsKey("front", "_7070._tcp.api")).services())
+                .containsExactly(new DnsRecord.Srv(70, "api.1.a1.front"));
     }
 
     @Test

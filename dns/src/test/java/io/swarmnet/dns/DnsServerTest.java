@@ -1,0 +1,143 @@
+package io.swarmnet.dns;
+
+import static io.swarmnet.dns.TestQueries.FRONT;
+import static io.swarmnet.dns.TestQueries.message;
+import static io.swarmnet.dns.TestQueries.parse;
+import static io.swarmnet.dns.TestQueries.query;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.swarmnet.dns.FakeUpstream.Mode;
+import io.swarmnet.sys.Netns;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+@Timeout(30)
+class DnsServerTest {
+    private static final InetSocketAddress ANY_LOOPBACK_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    private FakeUpstream upstream;
+    private DnsServer server;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        upstream = new FakeUpstream(Mode.ANSWER);
+        server = DnsServer.start(new DnsConfig(5, List.of(upstream.address()), Duration.ofSeconds(1), 10));
+        server.publish(TestQueries.table());
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        server.close();
+        upstream.close();
+    }
+
+    static byte[] udp(InetSocketAddress to, byte[] query, int timeoutMillis) throws IOException {
+        try (DatagramSocket s = new DatagramSocket()) {
+            s.setSoTimeout(timeoutMillis);
+            s.send(new DatagramPacket(query, query.length, to));
+            byte[] buf = new byte[65535];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            s.receive(p);
+            return java.util.Arrays.copyOf(buf, p.getLength());
+        }
+    }
+
+    static byte[] tcp(InetSocketAddress to, byte[] query) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(to, 2000);
+            s.setSoTimeout(2000);
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            out.writeShort(query.length);
+            out.write(query);
+            out.flush();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            return in.readNBytes(in.readUnsignedShort());
+        }
+    }
+
+    @Test
+    void answersOverUdpAndTcpOnOnePort() throws IOException {
+        try (DnsEndpoint endpoint = server.open(null, ANY_LOOPBACK_PORT, List.of(FRONT))) {
+            Message viaUdp = parse(udp(endpoint.localAddress(), query("big", Type.A), 2000));
+            Message viaTcp = parse(tcp(endpoint.localAddress(), query("big", Type.A)));
+
+            assertThat(TestQueries.truncated(viaUdp)).isTrue();
+            assertThat(viaTcp.getSectionArray(Section.ANSWER)).hasSize(100);
+        }
+    }
+
+    @Test
+    void externalNamesAreForwardedFromTheAgentsSide() throws IOException {
+        try (DnsEndpoint endpoint = server.open(null, ANY_LOOPBACK_PORT, List.of(FRONT))) {
+            Message m = parse(udp(endpoint.localAddress(), message("example.test", Type.A, 1232).toWire(), 3000));
+
+            assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
+            assertThat(m.getSectionArray(Section.ANSWER)).hasSize(1);
+            assertThat(upstream.udpQueries.get()).isEqualTo(1);
+            assertThat(server.counters().forwarded()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aClosedEndpointNoLongerAnswers() throws IOException {
+        DnsEndpoint endpoint = server.open(null, ANY_LOOPBACK_PORT, List.of(FRONT));
+        InetSocketAddress at = endpoint.localAddress();
+        endpoint.close();
+
+        assertThat(endpoint.isOpen()).isFalse();
+        assertThatThrownBy(() -> udp(at, query("web", Type.A), 300)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    @Tag("privileged")
+    void aTaskNamespaceGetsItsOwnResolverAt127_0_0_11() throws Exception {
+        String ns = "sndns" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+        run("ip", "netns", "add", ns);
+        try (Netns netns = Netns.named(ns)) {
+            run("ip", "-n", ns, "link", "set", "lo", "up");
+            try (DnsEndpoint endpoint = server.open(netns, DnsServer.TASK_ADDRESS, List.of(FRONT))) {
+                byte[] inside = netns.call(() -> udp(DnsServer.TASK_ADDRESS, query("web", Type.A), 2000));
+                byte[] insideTcp = netns.call(() -> tcp(DnsServer.TASK_ADDRESS, query("web", Type.A)));
+
+                assertThat(parse(inside).getSectionArray(Section.ANSWER)).hasSize(1);
+                assertThat(parse(insideTcp).getSectionArray(Section.ANSWER)).hasSize(1);
+                // The host's 127.0.0.11 is another address: nothing of the task's resolver is there.
+                assertThatThrownBy(() -> udp(DnsServer.TASK_ADDRESS, query("web", Type.A), 300))
+                        .isInstanceOfAny(SocketTimeoutException.class, java.net.PortUnreachableException.class,
+                                IOException.class);
+            }
+        } finally {
+            run("ip", "netns", "del", ns);
+        }
+        assertThat(Files.exists(Netns.NAMED_DIR.resolve(ns))).isFalse();
+    }
+
+    private static void run(String... argv) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", argv) + " failed: " + new String(p.getInputStream().readAllBytes()));
+        }
+    }
+}
