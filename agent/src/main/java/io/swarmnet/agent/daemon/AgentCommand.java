@@ -77,6 +77,11 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Address pool of docker_gwbridge, the tasks' egress network (default: ${DEFAULT-VALUE}).")
     private String gwbridgePool;
 
+    @Option(names = "--web",
+            description = "Also serve a read-only live view of the cluster (nodes, tasks, services, networks, traffic)"
+                    + " at /ui/ on --metrics-addr; off by default.")
+    private boolean web;
+
     @Override
     public Integer call() {
         AgentConfig config = config();
@@ -142,7 +147,7 @@ public final class AgentCommand implements Callable<Integer> {
             return level;
         });
         return new AgentConfig(name, advertise, dataPathPort, storeAddress, metrics, dataRoot,
-                Duration.ofSeconds(nodeTtlSeconds), Duration.ofSeconds(storeTimeoutSeconds), gwbridgePool);
+                Duration.ofSeconds(nodeTtlSeconds), Duration.ofSeconds(storeTimeoutSeconds), gwbridgePool, web);
     }
 
     private interface Parser<T> {

@@ -18,10 +18,11 @@ import java.time.Duration;
  * @param nodeTtl       how long the node stays ready after its agent stops answering
  * @param storeTimeout  the bound on connecting to the store and on every request
  * @param gwbridgePool  the docker_gwbridge address pool, e.g. 172.18.0.0/16
+ * @param web           whether to serve the live cluster view at /ui/ beside /metrics
  */
 public record AgentConfig(String hostname, InetAddress advertiseAddr, int dataPathPort, StoreAddress store,
                           InetSocketAddress metricsAddr, Path dataRoot, Duration nodeTtl, Duration storeTimeout,
-                          String gwbridgePool) {
+                          String gwbridgePool, boolean web) {
 
     /** The local API's unix socket: under the data root, so agents sharing a machine (the lab) never collide. */
     public Path apiSocket() {

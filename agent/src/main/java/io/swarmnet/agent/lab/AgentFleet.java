@@ -48,7 +48,9 @@ final class AgentFleet {
                 "--advertise-addr", h.address(),
                 "--store", storeUrl,
                 "--metrics-addr", metricsAddr(h),
-                "--data-root", dataRoot.toString()));
+                "--data-root", dataRoot.toString(),
+                // A lab is for looking inside: every agent serves the live cluster view.
+                "--web"));
         return argv;
     }
 

@@ -32,6 +32,8 @@ public final class OverlayMetrics {
                 NetworkCounters::txBytes);
         perNetwork(registry, plane, "swarmnet_overlay_local_packets", "Frames switched between two tasks of this node",
                 NetworkCounters::localPackets);
+        perNetwork(registry, plane, "swarmnet_overlay_local_bytes", "Bytes of frames switched between two tasks of this node",
+                NetworkCounters::localBytes);
         perNetwork(registry, plane, "swarmnet_overlay_arp_replies", "ARP requests answered from the control plane's table",
                 NetworkCounters::arpReplies);
         CounterWithCallback.builder()
