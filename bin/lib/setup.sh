@@ -7,7 +7,8 @@ SWARMNET_JAR="$SWARMNET_HOME/agent/target/swarmnet.jar"
 BENCH_JAR="$SWARMNET_HOME/benchmarks/target/benchmarks.jar"
 
 # Packages the build, the lab and the tests need, keyed by the command that shows
-# each is present. Debian names; iperf3/wrk/dig are what lab users and tests drive.
+# each is present. Debian names; iperf3/wrk/dig are what lab users and tests drive;
+# prometheus (promtool) and chromium check the metrics and the cluster view.
 SWARMNET_PACKAGES=(
   "java:openjdk-17-jdk-headless"
   "javac:openjdk-17-jdk-headless"
@@ -23,6 +24,8 @@ SWARMNET_PACKAGES=(
   "curl:curl"
   "ps:procps"
   "setsid:util-linux"
+  "promtool:prometheus"
+  "chromium:chromium"
 )
 
 die() { echo "swarmnet: error: $*" >&2; exit 1; }
