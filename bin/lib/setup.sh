@@ -8,7 +8,8 @@ BENCH_JAR="$SWARMNET_HOME/benchmarks/target/benchmarks.jar"
 
 # Packages the build, the lab and the tests need, keyed by the command that shows
 # each is present. Debian names; iperf3/wrk/dig are what lab users and tests drive;
-# prometheus (promtool) and chromium check the metrics and the cluster view.
+# prometheus (promtool), chromium and tshark check the metrics, the cluster view and
+# the captures.
 SWARMNET_PACKAGES=(
   "java:openjdk-17-jdk-headless"
   "javac:openjdk-17-jdk-headless"
@@ -26,6 +27,7 @@ SWARMNET_PACKAGES=(
   "setsid:util-linux"
   "promtool:prometheus"
   "chromium:chromium"
+  "tshark:tshark"
 )
 
 die() { echo "swarmnet: error: $*" >&2; exit 1; }

@@ -8,12 +8,13 @@ import io.swarmnet.agent.cluster.NodeCommand;
 import io.swarmnet.agent.cluster.ServiceCommand;
 import io.swarmnet.agent.cluster.StoreOptions;
 import io.swarmnet.agent.daemon.AgentCommand;
+import io.swarmnet.agent.inspect.CaptureCommand;
 import io.swarmnet.agent.lab.DemoCommand;
 import io.swarmnet.agent.lab.LabCommand;
 import io.swarmnet.agent.workload.EchoServerCommand;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 
 /** The {@code swarmnet} command: the node agent daemon and the tools around it. */
 @Command(
@@ -22,7 +23,7 @@ import picocli.CommandLine.Mixin;
         versionProvider = VersionProvider.class,
         description = "The networking data plane of a Docker Swarm-style cluster.",
         subcommands = {AgentCommand.class, InitCommand.class, NetworkCommand.class, ServiceCommand.class, NodeCommand.class,
-            LabCommand.class, DemoCommand.class, EchoServerCommand.class,
+            CaptureCommand.class, LabCommand.class, DemoCommand.class, EchoServerCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
 

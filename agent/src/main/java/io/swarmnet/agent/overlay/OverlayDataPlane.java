@@ -1,6 +1,7 @@
 package io.swarmnet.agent.overlay;
 
 import io.swarmnet.agent.api.ApiException;
+import io.swarmnet.agent.inspect.CaptureControl;
 import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.Network;
 import io.swarmnet.control.model.Node;
@@ -76,6 +77,7 @@ public final class OverlayDataPlane implements AutoCloseable {
     private final Duration attachWait;
     private final AtomicLong version = new AtomicLong();
     private final ExecutorService reconciler;
+    private final CaptureControl capture;
     private final AtomicBoolean reconcilePending = new AtomicBoolean();
     // Guarded by this.
     private final Map<String, Attachment> attached = new LinkedHashMap<>();
@@ -103,6 +105,7 @@ public final class OverlayDataPlane implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.capture = new CaptureControl(vtep, this::networkNames);
     }
 
     /**
@@ -150,6 +153,11 @@ public final class OverlayDataPlane implements AutoCloseable {
 
     public Vtep vtep() {
         return vtep;
+    }
+
+    /** The node's packet capture ({@code swarmnet capture}). */
+    public CaptureControl capture() {
+        return capture;
     }
 
     public int underlayMtu() {
@@ -518,6 +526,11 @@ public final class OverlayDataPlane implements AutoCloseable {
         reconciler.shutdownNow();
         try {
             reconciler.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            capture.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.swarmnet.agent.Main;
 import io.swarmnet.agent.lab.CommandRunner;
 import io.swarmnet.agent.lab.DeploySpec;
 import io.swarmnet.agent.lab.LabExtension;
 import io.swarmnet.agent.lab.LabTask;
 import io.swarmnet.agent.lab.LabTasks;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
 
 /**
  * What an operator sees of a three-node lab running a six-replica service: every agent's
@@ -131,6 +135,60 @@ class ObservabilityLabTest {
             Thread.sleep(500);
         }
         throw new AssertionError("Prometheus never answered " + query + " with " + expected + "; last answer: " + last);
+    }
+
+    @Test
+    void captureWritesTheOverlaysFramesAsAPcapThatTsharkReads() throws Exception {
+        LabTask from = tasks.stream().filter(t -> t.host().equals("m1")).findFirst().orElseThrow();
+        LabTask to = tasks.stream().filter(t -> t.host().equals("w1")).findFirst().orElseThrow();
+        Path pcap = scratch.resolve("viz.pcap");
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        Thread pinger = new Thread(() -> {
+            sleep(1500);
+            RUNNER.run(EXEC, List.of("ip", "netns", "exec", from.namespace(), "ping", "-c", "3", "-i", "0.2", to.ip()));
+        });
+        pinger.start();
+
+        // A duration rather than a count: the tasks may ARP first, and those frames count too.
+        int exit = cli.execute("capture", "--network", "viz_default", "--node", LAB.namespace("m1"),
+                "-w", pcap.toString(), "--duration", "4");
+        pinger.join();
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("frames captured to " + pcap, "0 dropped");
+        CommandRunner.Result read = RUNNER.run(EXEC, List.of("tshark", "-r", pcap.toString(), "-Y", "icmp", "-T", "fields",
+                "-e", "ip.src", "-e", "ip.dst", "-e", "icmp.type"));
+        assertThat(read.exitCode()).as(read.stderr()).isZero();
+        assertThat(read.stdout().lines().toList()).containsExactly(
+                from.ip() + "\t" + to.ip() + "\t8", to.ip() + "\t" + from.ip() + "\t0",
+                from.ip() + "\t" + to.ip() + "\t8", to.ip() + "\t" + from.ip() + "\t0",
+                from.ip() + "\t" + to.ip() + "\t8", to.ip() + "\t" + from.ip() + "\t0");
+    }
+
+    @Test
+    void captureRefusesANetworkTheNodeDoesNotServeAndANodeNotOnThisHost() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+
+        assertThat(cli.execute("capture", "--network", "nosuch", "--node", LAB.namespace("m1"), "-w",
+                scratch.resolve("x.pcap").toString(), "-c", "1")).isEqualTo(1);
+        assertThat(cli.execute("capture", "--network", "viz_default", "--node", "elsewhere-7", "-w",
+                scratch.resolve("x.pcap").toString(), "-c", "1")).isEqualTo(1);
+
+        assertThat(err.toString()).contains("network nosuch is not served on this node", "networks here: ingress, viz_default")
+                .contains("no agent of node elsewhere-7 runs on this host");
+        assertThat(scratch.resolve("x.pcap")).doesNotExist();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

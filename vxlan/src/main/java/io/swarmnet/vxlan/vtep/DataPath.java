@@ -52,6 +52,7 @@ final class DataPath {
     private final Underlay underlay;
     private final IntObjectHashMap<SwitchPort> ports = new IntObjectHashMap<>();
     private volatile OverlayTables tables = OverlayTables.EMPTY;
+    private volatile FrameTap tap;
     private boolean internalErrorLogged;
 
     private final VirtioNetHdr vnet = new VirtioNetHdr();
@@ -73,6 +74,11 @@ final class DataPath {
     /** Replaces the tables; any thread. */
     void publish(OverlayTables tables) {
         this.tables = tables;
+    }
+
+    /** Sets the tap that sees every frame, or removes it with null; any thread. */
+    void tap(FrameTap tap) {
+        this.tap = tap;
     }
 
     /** Adds a port; event loop only. */
@@ -116,6 +122,10 @@ final class DataPath {
         if (!vnet.wrap(buf, offset) || !eth.wrap(buf, frameOffset, frameLength)) {
             c.drop(DropReason.RUNT);
             return;
+        }
+        FrameTap tap = this.tap;
+        if (tap != null) {
+            tap.onFrame(from.vni(), buf, frameOffset, frameLength);
         }
         if (net.localPort(eth.src()) != from.id()) {
             c.drop(DropReason.SOURCE_MAC_MISMATCH);
@@ -312,6 +322,10 @@ final class DataPath {
         if (!eth.wrap(buf, frameOffset, frameLength)) {
             c.drop(DropReason.RUNT);
             return;
+        }
+        FrameTap tap = this.tap;
+        if (tap != null) {
+            tap.onFrame(vni, buf, frameOffset, frameLength);
         }
         if (frameLength - eth.headerLength() > net.mtu()) {
             c.drop(DropReason.OVERSIZE);
