@@ -546,6 +546,31 @@ public final class OverlayDataPlane implements AutoCloseable {
         }
     }
 
+    /**
+     * The VTEP's local ports, one row per task interface: for {@code swarmnet dp show ports}
+     * and to name the port behind a forwarding entry.
+     */
+    public synchronized List<Map<String, Object>> ports() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Attachment a : attached.values()) {
+            for (Interface i : a.interfaces()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("port", i.port().id());
+                row.put("task", a.name());
+                row.put("interface", i.name());
+                row.put("network", i.network());
+                row.put("vni", i.vni());
+                row.put("mac", Addresses.formatMac(i.mac()));
+                row.put("ip", Addresses.formatIpv4(i.ip()));
+                row.put("mtu", i.mtu());
+                row.put("netns", a.netns().toString());
+                rows.add(row);
+            }
+        }
+        rows.sort(java.util.Comparator.comparingInt(r -> (Integer) r.get("port")));
+        return rows;
+    }
+
     /** One overlay interface of an attached task. */
     record Interface(String name, String networkId, String network, int vni, int ip, int prefixLength, long mac,
                      int mtu, TapPort port) {

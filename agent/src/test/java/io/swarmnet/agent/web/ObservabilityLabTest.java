@@ -183,6 +183,55 @@ class ObservabilityLabTest {
         assertThat(scratch.resolve("x.pcap")).doesNotExist();
     }
 
+    @Test
+    void dpShowListsTheLiveForwardingTablesOfANode() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+
+        assertThat(cli.execute("dp", "show", "fdb", "--node", LAB.namespace("m1"), "--format", "json")).as(err.toString()).isZero();
+
+        List<JsonNode> fdb = out.toString().lines().map(ObservabilityLabTest::json).toList();
+        for (LabTask t : tasks) {
+            String mac = macOf(t.ip());
+            JsonNode entry = fdb.stream().filter(r -> r.path("mac").asText().equals(mac)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no fdb entry for " + t.name() + " in " + out));
+            assertThat(entry.path("network").asText()).isEqualTo("viz_default");
+            if (t.host().equals("m1")) {
+                assertThat(entry.path("via").asText()).matches("port \\d+ \\(" + Pattern.quote(t.name()) + " eth0\\)");
+            } else {
+                assertThat(entry.path("via").asText()).isEqualTo("vtep " + LAB.address(t.host()));
+            }
+        }
+
+        out.getBuffer().setLength(0);
+        assertThat(cli.execute("dp", "show", "ports", "--node", LAB.namespace("w1"))).as(err.toString()).isZero();
+        assertThat(out.toString().lines().findFirst().orElseThrow()).startsWith("PORT").contains("TASK", "NETNS");
+        assertThat(out.toString().lines().count()).isEqualTo(1 + tasks.stream().filter(t -> t.host().equals("w1")).count());
+
+        assertThat(cli.execute("dp", "show", "routes", "--node", LAB.namespace("m1"))).as("an unknown table is a usage error").isEqualTo(2);
+        assertThat(err.toString()).contains("unknown table 'routes'");
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + line, e);
+        }
+    }
+
+    /** Docker's MAC for a task address: 02:42 and the four address bytes. */
+    private static String macOf(String ip) {
+        StringBuilder mac = new StringBuilder("02:42");
+        for (String part : ip.split("\\.")) {
+            mac.append(':').append(String.format("%02x", Integer.parseInt(part)));
+        }
+        return mac.toString();
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
