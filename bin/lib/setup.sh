@@ -28,6 +28,8 @@ SWARMNET_PACKAGES=(
   "promtool:prometheus"
   "chromium:chromium"
   "tshark:tshark"
+  "haproxy:haproxy"
+  "nginx:nginx-light"
 )
 
 die() { echo "swarmnet: error: $*" >&2; exit 1; }

@@ -9,10 +9,12 @@ import io.swarmnet.benchmarks.lab.Result;
 import io.swarmnet.benchmarks.lab.Runner;
 import io.swarmnet.benchmarks.lab.Scenario;
 import io.swarmnet.benchmarks.lab.control.ControlLatencyScenario;
+import io.swarmnet.benchmarks.lab.mesh.MeshScenario;
 import io.swarmnet.benchmarks.lab.overlay.OverlayTcpScenario;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -27,7 +29,7 @@ import picocli.CommandLine.Parameters;
 public final class BenchMain implements Callable<Integer> {
 
     static List<Scenario> scenarios() {
-        return List.of(new OverlayTcpScenario(), new ControlLatencyScenario());
+        return List.of(new OverlayTcpScenario(), new ControlLatencyScenario(), new MeshScenario());
     }
 
     @Parameters(arity = "0..1", paramLabel = "SCENARIO", description = "Scenario to run; --list shows them.")
@@ -47,6 +49,10 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--underlay-mtu", paramLabel = "BYTES", defaultValue = "1500", description = "Underlay MTU (default: ${DEFAULT-VALUE}).")
     int underlayMtu;
+
+    @Option(names = "--variants", paramLabel = "NAME", split = ",",
+            description = "Run only these variants of the scenario (default: all).")
+    Set<String> variants = new java.util.LinkedHashSet<>();
 
     @Option(names = "--keep-lab", description = "Leave the lab running afterwards.")
     boolean keepLab;
@@ -75,9 +81,15 @@ public final class BenchMain implements Callable<Integer> {
         if (reps < 1 || seconds < 1) {
             throw new UserException("--reps and --seconds must be at least 1");
         }
+        Set<String> known = s.variants().stream().map(v -> v.name()).collect(Collectors.toSet());
+        for (String v : variants) {
+            if (!known.contains(v)) {
+                throw new UserException("scenario " + s.name() + " has no variant '" + v + "'; it has: " + String.join(", ", known));
+            }
+        }
         CliLab lab = CliLab.up(labName, s.managers(), s.workers(), underlayMtu);
         try {
-            Result result = new Runner(out).run(s, lab, reps, seconds);
+            Result result = new Runner(out).run(s, lab, reps, seconds, variants);
             Report report = new Report(result, Environment.describe(List.of("iperf3", "etcd")));
             out.println();
             out.print(report.markdown());
