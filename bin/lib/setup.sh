@@ -60,8 +60,8 @@ install_packages() {
   require_linux_root
   echo "swarmnet: installing missing packages: $(echo $pkgs)" >&2
   command -v apt-get >/dev/null 2>&1 || die "missing $(echo $pkgs) and no apt-get to install them"
-  # Debian starts etcd.service on install; the lab runs its own members inside
-  # namespaces, so keep the package from starting one in the root namespace.
+  # Debian starts etcd, prometheus, haproxy and nginx on install; the lab runs its
+  # own inside namespaces, so keep the packages from starting any in the root namespace.
   local rc_created=
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && rc_created=1
