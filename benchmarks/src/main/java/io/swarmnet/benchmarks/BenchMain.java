@@ -10,6 +10,7 @@ import io.swarmnet.benchmarks.lab.Runner;
 import io.swarmnet.benchmarks.lab.Scenario;
 import io.swarmnet.benchmarks.lab.control.ControlLatencyScenario;
 import io.swarmnet.benchmarks.lab.mesh.MeshScenario;
+import io.swarmnet.benchmarks.lab.mesh.VipScenario;
 import io.swarmnet.benchmarks.lab.overlay.OverlayTcpScenario;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Parameters;
 public final class BenchMain implements Callable<Integer> {
 
     static List<Scenario> scenarios() {
-        return List.of(new OverlayTcpScenario(), new ControlLatencyScenario(), new MeshScenario());
+        return List.of(new OverlayTcpScenario(), new ControlLatencyScenario(), new MeshScenario(), new VipScenario());
     }
 
     @Parameters(arity = "0..1", paramLabel = "SCENARIO", description = "Scenario to run; --list shows them.")
