@@ -13,9 +13,9 @@ import io.swarmnet.agent.inspect.DpCommand;
 import io.swarmnet.agent.lab.DemoCommand;
 import io.swarmnet.agent.lab.LabCommand;
 import io.swarmnet.agent.workload.EchoServerCommand;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine;
 
 /** The {@code swarmnet} command: the node agent daemon and the tools around it. */
 @Command(
