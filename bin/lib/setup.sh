@@ -8,7 +8,8 @@ BENCH_JAR="$SWARMNET_HOME/benchmarks/target/benchmarks.jar"
 
 # Packages the build, the lab and the tests need, keyed by the command that shows
 # each is present. Debian names; iperf3/wrk/haproxy/dig/dnsperf are what lab users, tests and
-# benchmarks drive, dnsmasq is the lab's internet resolver.
+# benchmarks drive, dnsmasq is the lab's internet resolver; prometheus (promtool), chromium
+# and tshark check the metrics, the cluster view and the captures.
 SWARMNET_PACKAGES=(
   "java:openjdk-17-jdk-headless"
   "javac:openjdk-17-jdk-headless"
@@ -27,6 +28,10 @@ SWARMNET_PACKAGES=(
   "curl:curl"
   "ps:procps"
   "setsid:util-linux"
+  "promtool:prometheus"
+  "chromium:chromium"
+  "tshark:tshark"
+  "nginx:nginx-light"
 )
 
 die() { echo "swarmnet: error: $*" >&2; exit 1; }
@@ -57,8 +62,8 @@ install_packages() {
   require_linux_root
   echo "swarmnet: installing missing packages: $(echo $pkgs)" >&2
   command -v apt-get >/dev/null 2>&1 || die "missing $(echo $pkgs) and no apt-get to install them"
-  # Debian starts etcd.service on install; the lab runs its own members inside
-  # namespaces, so keep the package from starting one in the root namespace.
+  # Debian starts etcd, prometheus, haproxy and nginx on install; the lab runs its
+  # own inside namespaces, so keep the packages from starting any in the root namespace.
   local rc_created=
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && rc_created=1

@@ -8,6 +8,8 @@ import io.swarmnet.agent.cluster.NodeCommand;
 import io.swarmnet.agent.cluster.ServiceCommand;
 import io.swarmnet.agent.cluster.StoreOptions;
 import io.swarmnet.agent.daemon.AgentCommand;
+import io.swarmnet.agent.inspect.CaptureCommand;
+import io.swarmnet.agent.inspect.DpCommand;
 import io.swarmnet.agent.lab.DemoCommand;
 import io.swarmnet.agent.lab.LabCommand;
 import io.swarmnet.agent.workload.EchoServerCommand;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Mixin;
         versionProvider = VersionProvider.class,
         description = "The networking data plane of a Docker Swarm-style cluster.",
         subcommands = {AgentCommand.class, InitCommand.class, NetworkCommand.class, ServiceCommand.class, NodeCommand.class,
-            LabCommand.class, DemoCommand.class, EchoServerCommand.class,
+            DpCommand.class, CaptureCommand.class, LabCommand.class, DemoCommand.class, EchoServerCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -12,12 +12,14 @@ import io.swarmnet.benchmarks.lab.control.ControlLatencyScenario;
 import io.swarmnet.benchmarks.lab.dns.DnsScenario;
 import io.swarmnet.benchmarks.lab.egress.EgressScenario;
 import io.swarmnet.benchmarks.lab.mesh.MeshHttpScenario;
+import io.swarmnet.benchmarks.lab.mesh.VipScenario;
 import io.swarmnet.benchmarks.lab.overlay.OverlayRttScenario;
 import io.swarmnet.benchmarks.lab.overlay.OverlayTcpScenario;
 import io.swarmnet.benchmarks.lab.overlay.OverlayUdpScenario;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -33,7 +35,8 @@ public final class BenchMain implements Callable<Integer> {
 
     static List<Scenario> scenarios() {
         return List.of(new OverlayTcpScenario(), new OverlayUdpScenario(), new OverlayRttScenario(),
-                new ControlLatencyScenario(), new EgressScenario(), new MeshHttpScenario(), new DnsScenario());
+                new ControlLatencyScenario(), new EgressScenario(), new MeshHttpScenario(), new VipScenario(),
+                new DnsScenario());
     }
 
     @Parameters(arity = "0..1", paramLabel = "SCENARIO", description = "Scenario to run; --list shows them.")
@@ -53,6 +56,10 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--underlay-mtu", paramLabel = "BYTES", defaultValue = "1500", description = "Underlay MTU (default: ${DEFAULT-VALUE}).")
     int underlayMtu;
+
+    @Option(names = "--variants", paramLabel = "NAME", split = ",",
+            description = "Run only these variants of the scenario (default: all).")
+    Set<String> variants = new java.util.LinkedHashSet<>();
 
     @Option(names = "--keep-lab", description = "Leave the lab running afterwards.")
     boolean keepLab;
@@ -81,9 +88,15 @@ public final class BenchMain implements Callable<Integer> {
         if (reps < 1 || seconds < 1) {
             throw new UserException("--reps and --seconds must be at least 1");
         }
+        Set<String> known = s.variants().stream().map(v -> v.name()).collect(Collectors.toSet());
+        for (String v : variants) {
+            if (!known.contains(v)) {
+                throw new UserException("scenario " + s.name() + " has no variant '" + v + "'; it has: " + String.join(", ", known));
+            }
+        }
         CliLab lab = CliLab.up(labName, s.managers(), s.workers(), underlayMtu);
         try {
-            Result result = new Runner(out).run(s, lab, reps, seconds);
+            Result result = new Runner(out).run(s, lab, reps, seconds, variants);
             Report report = new Report(result, Environment.describe(List.of("iperf3", "etcd", "wrk", "haproxy", "dnsperf",
                     "dnsmasq")));
             out.println();

@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 import java.util.List;
 
 /** JSON output the way the docker CLI prints it: inspect as an indented array, {@code --format json} one object per line. */
-final class Json {
+public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
             .withSeparators(Separators.createDefaultInstance()
@@ -33,7 +33,7 @@ final class Json {
     }
 
     /** {@code --format json}: one compact object per line. */
-    static void printLines(PrintWriter out, List<?> objects) {
+    public static void printLines(PrintWriter out, List<?> objects) {
         try {
             for (Object o : objects) {
                 out.println(MAPPER.writeValueAsString(o));

@@ -41,7 +41,7 @@ public final class StoreOptions {
     int storeTimeoutSeconds;
 
     /** The options of the command line {@code spec} belongs to, wherever they were given. */
-    static StoreOptions of(CommandSpec spec) {
+    public static StoreOptions of(CommandSpec spec) {
         for (CommandSpec mixin : spec.root().mixins().values()) {
             if (mixin.userObject() instanceof StoreOptions options) {
                 return options;
@@ -89,6 +89,11 @@ public final class StoreOptions {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /** Where this host's agent keeps its state and its API socket. */
+    public Path dataRoot() {
+        return dataRoot;
     }
 
     boolean embedded() {

@@ -9,22 +9,22 @@ import java.util.List;
  * A text table laid out like the docker CLI's (Go's tabwriter with minimum width 10 and
  * padding 3): every column but the last is padded to its widest cell plus three spaces.
  */
-final class Table {
+public final class Table {
     private static final int MIN_WIDTH = 10;
     private static final int PADDING = 3;
 
     private final List<String[]> rows = new ArrayList<>();
 
-    Table(String... header) {
+    public Table(String... header) {
         rows.add(header);
     }
 
-    Table row(String... cells) {
+    public Table row(String... cells) {
         rows.add(Arrays.stream(cells).map(c -> c == null ? "" : c).toArray(String[]::new));
         return this;
     }
 
-    void print(PrintWriter out) {
+    public void print(PrintWriter out) {
         int columns = rows.get(0).length;
         int[] widths = new int[columns];
         for (String[] row : rows) {

@@ -1,5 +1,6 @@
 package io.swarmnet.agent.daemon;
 
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.swarmnet.agent.api.ApiServer;
 import io.swarmnet.agent.cli.UserException;
 import io.swarmnet.agent.dns.DnsMetrics;
@@ -10,6 +11,7 @@ import io.swarmnet.agent.overlay.OverlayDataPlane;
 import io.swarmnet.agent.overlay.OverlayMetrics;
 import io.swarmnet.agent.overlay.OverlayTablesMapper;
 import io.swarmnet.agent.overlay.Underlay;
+import io.swarmnet.agent.web.WebView;
 import io.swarmnet.control.cluster.ClusterSnapshot;
 import io.swarmnet.control.model.Node;
 import io.swarmnet.control.model.NodeRole;
@@ -26,10 +28,13 @@ import io.swarmnet.gwbridge.GwBridgeConfigException;
 import io.swarmnet.packet.Ipv4Address;
 import io.swarmnet.vxlan.vtep.Vtep;
 import io.swarmnet.vxlan.vtep.VtepConfig;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -123,7 +128,7 @@ public final class Agent {
                 // Healthy only once every part is up: the lab and operators wait on /healthz
                 // before using the API socket, which is bound last.
                 server = HttpMetricsServer.bind(config.metricsAddr(), metrics.registry(),
-                        () -> started.get() && s.healthy());
+                        () -> started.get() && s.healthy(), config.web() ? webView(config, nodeId, watcher, metrics) : null);
             } catch (IOException e) {
                 throw new UserException("cannot serve metrics on --metrics-addr " + hostPort(config.metricsAddr()) + ": " + e.getMessage(), e);
             }
@@ -161,6 +166,19 @@ public final class Agent {
             closeAll(api, dataPlane, watcher, session, server, store);
             throw e;
         }
+    }
+
+    private static WebView webView(AgentConfig config, String nodeId, ClusterWatcher watcher, AgentMetrics metrics) {
+        PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+        return new WebView(watcher::view, nodeId, () -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try {
+                writer.write(out, metrics.registry().scrape());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        }, config.metricsAddr().getPort());
     }
 
     /**

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.swarmnet.agent.api.ApiException;
 import io.swarmnet.agent.api.ApiRoute;
 import io.swarmnet.agent.cli.VersionProvider;
+import io.swarmnet.agent.inspect.CaptureStatus;
+import io.swarmnet.agent.inspect.DataPlaneTables;
+import io.swarmnet.agent.inspect.DpCommand;
 import io.swarmnet.agent.overlay.OverlayDataPlane;
 import io.swarmnet.control.model.Node;
 import java.util.Collections;
@@ -35,6 +38,29 @@ final class AgentApi {
                 .attach(text(body, "taskId"), text(body, "netns")));
         routes.put("POST /v1/tasks/detach", body -> plane(dataPlane).detach(text(body, "taskId")));
         routes.put("GET /v1/tasks", body -> plane(dataPlane).list());
+        DataPlaneTables tables = dataPlane == null ? null : new DataPlaneTables(dataPlane);
+        for (String table : DpCommand.TABLES) {
+            routes.put("GET /v1/dp/" + table, body -> {
+                plane(dataPlane);
+                return tables.rows(table);
+            });
+        }
+        routes.put("POST /v1/capture/start", body -> plane(dataPlane).capture()
+                .start(text(body, "network"), text(body, "file"), body.path("count").asLong(0)));
+        routes.put("GET /v1/capture", body -> {
+            CaptureStatus status = plane(dataPlane).capture().status();
+            if (status == null) {
+                throw new ApiException(404, "no capture has run on this node since the agent started");
+            }
+            return status;
+        });
+        routes.put("POST /v1/capture/stop", body -> {
+            CaptureStatus status = plane(dataPlane).capture().stop();
+            if (status == null) {
+                throw new ApiException(404, "no capture is running on this node");
+            }
+            return status;
+        });
         return routes;
     }
 

@@ -132,6 +132,11 @@ public final class AgentCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     private int dnsTtlSeconds;
 
+    @Option(names = "--web",
+            description = "Also serve a read-only live view of the cluster (nodes, tasks, services, networks, traffic)"
+                    + " at /ui/ on --metrics-addr; off by default.")
+    private boolean web;
+
     @Override
     public Integer call() {
         AgentConfig config = config();
@@ -212,7 +217,7 @@ public final class AgentCommand implements Callable<Integer> {
                 .build());
         return new AgentConfig(name, advertise, dataPathPort, transport, storeAddress, metrics, dataRoot,
                 Duration.ofSeconds(nodeTtlSeconds), Duration.ofSeconds(storeTimeoutSeconds), gwbridgePool, cleanup,
-                loadBalancer, dnsConfig());
+                loadBalancer, dnsConfig(), web);
     }
 
     private DnsConfig dnsConfig() {

@@ -25,11 +25,13 @@ import java.time.Duration;
  * @param cleanup       whether stopping the agent removes everything it made on the node
  * @param loadBalancer  the service load balancer's conntrack size and timeouts
  * @param dns           the embedded resolver's TTL and upstreams
+ * @param web           whether to serve the live cluster view at /ui/ beside /metrics
  */
 public record AgentConfig(String hostname, InetAddress advertiseAddr, int dataPathPort, Transport dataPathTransport,
                           StoreAddress store,
                           InetSocketAddress metricsAddr, Path dataRoot, Duration nodeTtl, Duration storeTimeout,
-                          String gwbridgePool, boolean cleanup, LbConfig loadBalancer, DnsConfig dns) {
+                          String gwbridgePool, boolean cleanup, LbConfig loadBalancer, DnsConfig dns,
+                          boolean web) {
 
     public AgentConfig {
         loadBalancer = loadBalancer == null ? LbConfig.DEFAULT : loadBalancer;

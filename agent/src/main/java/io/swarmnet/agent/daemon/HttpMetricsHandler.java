@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.swarmnet.agent.web.WebView;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers {@code GET /metrics} (Prometheus text format) and {@code GET /healthz} (200 "ok"
- * while the node's store session is alive, 503 otherwise); 404 for any other path.
+ * while the node's store session is alive, 503 otherwise); with {@code --web}, also the
+ * cluster view's page at {@code /ui/} and its state at {@code /ui/state}; 404 for any
+ * other path.
  */
 @Sharable
 final class HttpMetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -37,10 +40,13 @@ final class HttpMetricsHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final PrometheusRegistry registry;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final BooleanSupplier healthy;
+    private final WebView web;
 
-    HttpMetricsHandler(PrometheusRegistry registry, BooleanSupplier healthy) {
+    /** @param web the cluster view, or null when it is off */
+    HttpMetricsHandler(PrometheusRegistry registry, BooleanSupplier healthy, WebView web) {
         this.registry = registry;
         this.healthy = healthy;
+        this.web = web;
     }
 
     @Override
@@ -65,8 +71,39 @@ final class HttpMetricsHandler extends SimpleChannelInboundHandler<FullHttpReque
                 respond(ctx, request, ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                         TEXT, text(ok ? "ok\n" : "store session down\n"), keepAlive);
             }
-            default -> respond(ctx, request, HttpResponseStatus.NOT_FOUND, TEXT, text("404 page not found\n"), keepAlive);
+            case "/ui" -> {
+                if (web == null) {
+                    notFound(ctx, request, keepAlive);
+                    return;
+                }
+                FullHttpResponse response = response(HttpResponseStatus.MOVED_PERMANENTLY, TEXT, text("see /ui/\n"));
+                response.headers().set(HttpHeaderNames.LOCATION, "/ui/");
+                send(ctx, request, response, keepAlive);
+            }
+            case "/ui/" -> {
+                if (web == null) {
+                    notFound(ctx, request, keepAlive);
+                    return;
+                }
+                respond(ctx, request, HttpResponseStatus.OK, "text/html; charset=utf-8",
+                        Unpooled.wrappedBuffer(web.page()), keepAlive);
+            }
+            case "/ui/state" -> {
+                if (web == null) {
+                    notFound(ctx, request, keepAlive);
+                    return;
+                }
+                FullHttpResponse response = response(HttpResponseStatus.OK, "application/json",
+                        Unpooled.wrappedBuffer(web.state()));
+                response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+                send(ctx, request, response, keepAlive);
+            }
+            default -> notFound(ctx, request, keepAlive);
         }
+    }
+
+    private static void notFound(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
+        respond(ctx, request, HttpResponseStatus.NOT_FOUND, TEXT, text("404 page not found\n"), keepAlive);
     }
 
     private void metrics(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {

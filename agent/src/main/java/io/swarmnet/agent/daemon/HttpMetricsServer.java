@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.swarmnet.agent.net.Transport;
+import io.swarmnet.agent.web.WebView;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -28,22 +29,24 @@ final class HttpMetricsServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel channel;
+    private final WebView web;
 
-    private HttpMetricsServer(EventLoopGroup group, Channel channel) {
+    private HttpMetricsServer(EventLoopGroup group, Channel channel, WebView web) {
         this.group = group;
         this.channel = channel;
+        this.web = web;
     }
 
     /**
-     * Binds and starts serving.
+     * Binds and starts serving; the server owns {@code web} from here on and closes it.
      *
      * @throws IOException when the address cannot be bound, e.g. it is in use
      */
-    static HttpMetricsServer bind(InetSocketAddress address, PrometheusRegistry registry, BooleanSupplier healthy)
-            throws IOException {
+    static HttpMetricsServer bind(InetSocketAddress address, PrometheusRegistry registry, BooleanSupplier healthy,
+                                  WebView web) throws IOException {
         Transport transport = Transport.best();
         EventLoopGroup group = transport.group(1, "swarmnet-http");
-        HttpMetricsHandler handler = new HttpMetricsHandler(registry, healthy);
+        HttpMetricsHandler handler = new HttpMetricsHandler(registry, healthy, web);
         try {
             Channel channel = new ServerBootstrap()
                     .group(group)
@@ -61,9 +64,12 @@ final class HttpMetricsServer implements AutoCloseable {
                     .bind(address)
                     .syncUninterruptibly()
                     .channel();
-            return new HttpMetricsServer(group, channel);
+            return new HttpMetricsServer(group, channel, web);
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            if (web != null) {
+                web.close();
+            }
             // Netty rethrows the bind failure undeclared and, natively, worded as
             // "bind(..) failed with error(-98): Address already in use"; keep the reason only.
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -79,5 +85,8 @@ final class HttpMetricsServer implements AutoCloseable {
     public void close() {
         channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (web != null) {
+            web.close();
+        }
     }
 }

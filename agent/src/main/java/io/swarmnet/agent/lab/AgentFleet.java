@@ -51,7 +51,9 @@ final class AgentFleet {
                 "--data-root", dataRoot.toString(),
                 "--data-path-transport", dataPathTransport,
                 // The lab's internet resolver, never the machine's.
-                "--dns-upstream", LabHost.INTERNET_ADDRESS));
+                "--dns-upstream", LabHost.INTERNET_ADDRESS,
+                // A lab is for looking inside: every agent serves the live cluster view.
+                "--web"));
         return argv;
     }
 

@@ -2,6 +2,7 @@ package io.swarmnet.agent.overlay;
 
 import io.swarmnet.agent.api.ApiException;
 import io.swarmnet.agent.dns.TaskResolvers;
+import io.swarmnet.agent.inspect.CaptureControl;
 import io.swarmnet.agent.mesh.RoutingMesh;
 import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.Network;
@@ -81,6 +82,7 @@ public final class OverlayDataPlane implements AutoCloseable {
     private final TaskResolvers resolvers;
     private final AtomicLong version = new AtomicLong();
     private final ExecutorService reconciler;
+    private final CaptureControl capture;
     private final AtomicBoolean reconcilePending = new AtomicBoolean();
     private final RoutingMesh mesh;
     // Guarded by this.
@@ -113,6 +115,7 @@ public final class OverlayDataPlane implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.capture = new CaptureControl(vtep, this::networkNames);
     }
 
     /**
@@ -172,6 +175,11 @@ public final class OverlayDataPlane implements AutoCloseable {
     /** The embedded DNS server of the attached tasks. */
     public TaskResolvers resolvers() {
         return resolvers;
+    }
+
+    /** The node's packet capture ({@code swarmnet capture}). */
+    public CaptureControl capture() {
+        return capture;
     }
 
     public int underlayMtu() {
@@ -569,6 +577,11 @@ public final class OverlayDataPlane implements AutoCloseable {
         }
         mesh.close();
         try {
+            capture.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
             vtep.close();
         } catch (IOException | RuntimeException e) {
             LOG.warn("closing the VTEP: {}", e.toString());
@@ -602,6 +615,31 @@ public final class OverlayDataPlane implements AutoCloseable {
             }
         }
         LOG.info("removed the data-plane state under {}", dir);
+    }
+
+    /**
+     * The VTEP's local ports, one row per task interface: for {@code swarmnet dp show ports}
+     * and to name the port behind a forwarding entry.
+     */
+    public synchronized List<Map<String, Object>> ports() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Attachment a : attached.values()) {
+            for (Interface i : a.interfaces()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("port", i.port().id());
+                row.put("task", a.name());
+                row.put("interface", i.name());
+                row.put("network", i.network());
+                row.put("vni", i.vni());
+                row.put("mac", Addresses.formatMac(i.mac()));
+                row.put("ip", Addresses.formatIpv4(i.ip()));
+                row.put("mtu", i.mtu());
+                row.put("netns", a.netns().toString());
+                rows.add(row);
+            }
+        }
+        rows.sort(java.util.Comparator.comparingInt(r -> (Integer) r.get("port")));
+        return rows;
     }
 
     /** One overlay interface of an attached task. */

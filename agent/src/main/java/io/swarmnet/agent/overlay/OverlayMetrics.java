@@ -2,6 +2,7 @@ package io.swarmnet.agent.overlay;
 
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.swarmnet.control.watch.WatcherMetrics;
 import io.swarmnet.vxlan.vtep.DropReason;
@@ -32,6 +33,8 @@ public final class OverlayMetrics {
                 NetworkCounters::txBytes);
         perNetwork(registry, plane, "swarmnet_overlay_local_packets", "Frames switched between two tasks of this node",
                 NetworkCounters::localPackets);
+        perNetwork(registry, plane, "swarmnet_overlay_local_bytes", "Bytes of frames switched between two tasks of this node",
+                NetworkCounters::localBytes);
         perNetwork(registry, plane, "swarmnet_overlay_arp_replies", "ARP requests answered from the control plane's table",
                 NetworkCounters::arpReplies);
         CounterWithCallback.builder()
@@ -82,6 +85,26 @@ public final class OverlayMetrics {
         counter(registry, "swarmnet_cluster_watch_reconnects", "Times the store watch reconnected", watcher::reconnects);
         counter(registry, "swarmnet_cluster_relists", "Full re-listings after the store compacted the watched history",
                 watcher::relists);
+        counter(registry, "swarmnet_cluster_watch_failovers", "Times a reopened watch was served by another manager",
+                watcher::failovers);
+        counter(registry, "swarmnet_cluster_duplicates_skipped", "Changes delivered again after a reconnect and skipped",
+                watcher::duplicatesSkipped);
+        counter(registry, "swarmnet_cluster_list_failures", "Listings of the cluster state that no manager answered",
+                watcher::listFailures);
+        counter(registry, "swarmnet_cluster_listener_failures", "Consumers of a new cluster view that failed on it",
+                watcher::listenerFailures);
+        GaugeWithCallback.builder()
+                .name("swarmnet_cluster_last_update_timestamp_seconds")
+                .help("When the cluster view last changed, in seconds since the epoch; 0 before the first listing")
+                .callback(cb -> cb.call(watcher.lastUpdateMillis() / 1000.0))
+                .register(registry);
+        Histogram apply = Histogram.builder()
+                .name("swarmnet_cluster_apply_seconds")
+                .help("From a watched change's arrival to the view and the desired tables built from it being taken")
+                .classicUpperBounds(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1)
+                .classicOnly()
+                .register(registry);
+        watcher.onApplyLatency(nanos -> apply.observe(nanos / 1e9));
     }
 
     private static void counter(PrometheusRegistry registry, String name, String help, java.util.function.LongSupplier value) {

@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.swarmnet.agent.web.WebView;
+import io.swarmnet.control.view.ClusterView;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,11 @@ class HttpMetricsHandlerTest {
     }
 
     private Answer exchange(FullHttpRequest request) {
-        EmbeddedChannel ch = new EmbeddedChannel(new HttpMetricsHandler(registry, healthy::get));
+        return exchange(request, null);
+    }
+
+    private Answer exchange(FullHttpRequest request, WebView web) {
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpMetricsHandler(registry, healthy::get, web));
         ch.writeInbound(request);
         FullHttpResponse response = ch.readOutbound();
         try {
@@ -44,6 +50,29 @@ class HttpMetricsHandlerTest {
 
     private static FullHttpRequest request(HttpMethod method, String uri) {
         return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri);
+    }
+
+    @Test
+    void theClusterViewIsNotFoundUnlessEnabled() {
+        assertThat(exchange(request(HttpMethod.GET, "/ui/")).status()).isEqualTo(404);
+        assertThat(exchange(request(HttpMethod.GET, "/ui/state")).status()).isEqualTo(404);
+    }
+
+    @Test
+    void theClusterViewServesItsPageAndStateWhenEnabled() {
+        try (WebView web = new WebView(() -> ClusterView.EMPTY, "self", () -> "", 0)) {
+            Answer page = exchange(request(HttpMethod.GET, "/ui/"), web);
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.contentType()).isEqualTo("text/html; charset=utf-8");
+            assertThat(page.body()).contains("<title>swarmnet cluster</title>").contains("fetch(\"state\"");
+
+            Answer state = exchange(request(HttpMethod.GET, "/ui/state"), web);
+            assertThat(state.status()).isEqualTo(200);
+            assertThat(state.contentType()).isEqualTo("application/json");
+            assertThat(state.body()).isEqualTo("{\"revision\":0,\"self\":\"self\",\"nodes\":[],\"services\":[],\"networks\":[]}");
+
+            assertThat(exchange(request(HttpMethod.GET, "/ui"), web).status()).isEqualTo(301);
+        }
     }
 
     @Test

@@ -41,6 +41,9 @@ public final class Result {
     }
 
     /** swarmnet's median over the anchor's, or null when either side has no samples. */
+    /** The variant every ratio is of: other challengers (nftables beside HAProxy) are shown, not divided. */
+    static final String SUBJECT = "swarmnet";
+
     public Double ratio(String metric) {
         Stats subject = null;
         Stats anchor = null;
@@ -48,7 +51,7 @@ public final class Result {
             Stats s = stats(v.name(), metric);
             if (v.anchor()) {
                 anchor = s;
-            } else {
+            } else if (v.name().equals(SUBJECT)) {
                 subject = s;
             }
         }

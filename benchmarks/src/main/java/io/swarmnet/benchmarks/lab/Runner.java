@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Runs a scenario's variants alternately on one lab: repetition i starts with variant
@@ -18,13 +19,21 @@ public final class Runner {
     }
 
     public Result run(Scenario scenario, LabHosts lab, int repetitions, int seconds) throws Exception {
+        return run(scenario, lab, repetitions, seconds, Set.of());
+    }
+
+    /** Like {@link #run(Scenario, LabHosts, int, int)}, with only the variants named in {@code only} (all when empty). */
+    public Result run(Scenario scenario, LabHosts lab, int repetitions, int seconds, Set<String> only) throws Exception {
         if (repetitions < 1 || seconds < 1) {
             throw new IllegalArgumentException("repetitions and seconds must be at least 1");
         }
         Result result = new Result(scenario, repetitions, seconds, Instant.now());
         List<Variant> runnable = new ArrayList<>();
         for (Variant v : scenario.variants()) {
-            if (v.unavailableReason() == null) {
+            if (!only.isEmpty() && !only.contains(v.name())) {
+                result.skipped.put(v.name(), "not selected (--variants)");
+                log.printf("%s: not selected%n", v.name());
+            } else if (v.unavailableReason() == null) {
                 runnable.add(v);
             } else {
                 result.skipped.put(v.name(), v.unavailableReason());

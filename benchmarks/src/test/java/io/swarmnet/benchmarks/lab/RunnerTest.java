@@ -154,6 +154,24 @@ class RunnerTest {
     }
 
     @Test
+    void theRatioIsSwarmnetsEvenWithAnotherChallengerBesideTheAnchor() throws Exception {
+        Scenario s = scenario(new FakeVariant("haproxy", true, 10, null, false),
+                new FakeVariant("swarmnet", false, 12, null, false), new FakeVariant("nft", false, 30, null, false));
+        Result r = new Runner(quiet()).run(s, NO_LAB, 1, 1);
+        assertThat(r.ratio("rate")).isEqualTo(1.2);
+    }
+
+    @Test
+    void onlySelectedVariantsRunAndTheOthersAreNamedAsNotSelected() throws Exception {
+        Scenario s = scenario(new FakeVariant("anchor", true, 10, null, false),
+                new FakeVariant("swarmnet", false, 15, null, false));
+        Result r = new Runner(quiet()).run(s, NO_LAB, 1, 1, Set.of("anchor"));
+        assertThat(calls).containsExactly("setUp anchor", "measure anchor", "tearDown anchor");
+        assertThat(r.ratio("rate")).isNull();
+        assertThat(new Report(r, Map.of()).markdown()).contains("swarmnet: not selected (--variants)");
+    }
+
+    @Test
     void failedMeasurementStillTearsDown() {
         Scenario s = scenario(new FakeVariant("anchor", true, 10, null, true));
         assertThatThrownBy(() -> new Runner(quiet()).run(s, NO_LAB, 1, 1)).hasMessage("boom");

@@ -205,8 +205,12 @@ public final class ClusterWatcher implements AutoCloseable {
     private void drain() {
         drainScheduled.set(false);
         List<WatchEvent> events = new ArrayList<>();
+        long firstArrival = 0;
         for (Batch b = pending.poll(); b != null; b = pending.poll()) {
             if (b.gen() == generation) {
+                if (events.isEmpty()) {
+                    firstArrival = b.arrivedNanos();
+                }
                 events.addAll(b.events());
             }
         }
@@ -218,6 +222,7 @@ public final class ClusterWatcher implements AutoCloseable {
         metrics.rejected(step.rejected());
         if (step.applied() > 0) {
             publish(step, ViewUpdate.Cause.EVENTS);
+            metrics.applied(System.nanoTime() - firstArrival);
         }
     }
 
@@ -292,7 +297,7 @@ public final class ClusterWatcher implements AutoCloseable {
     }
 
     /** Changes from one store callback, tagged with the watch they came from. */
-    private record Batch(int gen, List<WatchEvent> events) {
+    private record Batch(int gen, List<WatchEvent> events, long arrivedNanos) {
     }
 
     /** Hands the store's callbacks to the watcher thread, tagged with the watch they came from. */
@@ -306,7 +311,7 @@ public final class ClusterWatcher implements AutoCloseable {
         @Override
         public void onEvents(List<WatchEvent> events) {
             // Queued in arrival order; one drain task takes whatever has piled up.
-            pending.add(new Batch(gen, events));
+            pending.add(new Batch(gen, events, System.nanoTime()));
             if (drainScheduled.compareAndSet(false, true)) {
                 submit(ClusterWatcher.this::drain);
             }

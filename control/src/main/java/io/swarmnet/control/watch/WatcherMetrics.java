@@ -1,12 +1,16 @@
 package io.swarmnet.control.watch;
 
+import java.util.function.LongConsumer;
+
 /**
  * The counters and gauges of one {@link ClusterWatcher}, for the agent's {@code /metrics}.
  * Written only by the watcher's thread, read by anyone at scrape time.
  *
  * <p>There is no commit-to-applied lag here: etcd keeps no commit time with a revision,
- * so the watcher cannot know it. The benchmarks measure it end to end;
- * {@link #lastUpdateMillis()} tells how stale the view may be.
+ * so the watcher cannot know it. What it can time is its own share, from a change's
+ * arrival to every listener having taken the new view ({@link #onApplyLatency}); the
+ * benchmarks measure commit to applied end to end, and {@link #lastUpdateMillis()} tells
+ * how stale the view may be.
  */
 public final class WatcherMetrics {
     // Single writer (the watcher thread): volatile makes each write visible to the scraper,
@@ -23,6 +27,7 @@ public final class WatcherMetrics {
     private volatile long listenerFailures;
     private volatile long lastUpdateMillis;
     private volatile long servingMember;
+    private volatile LongConsumer applyLatency = nanos -> { };
 
     /** The store revision of the current view. */
     public long revision() {
@@ -82,6 +87,18 @@ public final class WatcherMetrics {
     /** The etcd member id of the manager serving the watch now; 0 before the first stream opened. */
     public long servingMember() {
         return servingMember;
+    }
+
+    /**
+     * Receives, for every batch of watched changes, the nanoseconds from its arrival to the
+     * last listener having taken the view it made; called on the watcher's thread.
+     */
+    public void onApplyLatency(LongConsumer observer) {
+        applyLatency = observer;
+    }
+
+    void applied(long nanos) {
+        applyLatency.accept(nanos);
     }
 
     void published(long newRevision, int events, long nowMillis) {

@@ -27,6 +27,8 @@ class ClusterWatcherEmbeddedStoreTest {
              ClusterWatcher watcher = new ClusterWatcher(store)) {
             store.put(Keys.node("n1"), ModelJson.write(node("n1", "192.0.2.11")));
             long listed = store.put(Keys.network("net"), ModelJson.write(network("net", 4096, "10.0.9.0/24")));
+            java.util.List<Long> applyNanos = new java.util.concurrent.CopyOnWriteArrayList<>();
+            watcher.metrics().onApplyLatency(applyNanos::add);
             watcher.start();
             assertThat(watcher.awaitRevision(listed, TIMEOUT)).isTrue();
 
@@ -40,6 +42,8 @@ class ClusterWatcherEmbeddedStoreTest {
             assertThat(watcher.view().tasks()).containsOnlyKeys("t1");
             assertThat(watcher.view().isReady("n1")).isTrue();
             assertThat(watcher.metrics().recordsRejected()).isEqualTo(1);
+            assertThat(applyNanos).as("each watched batch is timed, the initial listing is not").isNotEmpty()
+                    .allSatisfy(n -> assertThat(n).isPositive().isLessThan(TIMEOUT.toNanos()));
         }
     }
 }

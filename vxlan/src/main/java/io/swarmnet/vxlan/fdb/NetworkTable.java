@@ -82,6 +82,27 @@ public final class NetworkTable {
         return arp.size();
     }
 
+    /** Receives table entries; for inspection ({@code swarmnet dp show}), never on the packet path. */
+    @FunctionalInterface
+    public interface EntryVisitor {
+        void visit(long key, long value);
+    }
+
+    /** Visits every local port entry: MAC, port id. */
+    public void forEachLocalPort(EntryVisitor visitor) {
+        localPorts.forEach(visitor::visit);
+    }
+
+    /** Visits every remote MAC: MAC, the underlay address of its VTEP (as an unsigned int). */
+    public void forEachRemote(EntryVisitor visitor) {
+        remoteMacs.forEach(visitor::visit);
+    }
+
+    /** Visits every ARP entry: IPv4 address (as an unsigned int), MAC. */
+    public void forEachArp(EntryVisitor visitor) {
+        arp.forEach(visitor::visit);
+    }
+
     /** Returns the distinct VTEPs that remote MACs of this network live behind, sorted; a copy. */
     public int[] remoteVteps() {
         return vteps.clone();

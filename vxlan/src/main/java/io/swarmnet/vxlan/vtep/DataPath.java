@@ -61,6 +61,7 @@ final class DataPath {
     private final ClientSink lbSink = this::sendToClient;
     private final IntObjectHashMap<SwitchPort> ports = new IntObjectHashMap<>();
     private volatile OverlayTables tables = OverlayTables.EMPTY;
+    private volatile FrameTap tap;
     private boolean internalErrorLogged;
 
     private final VirtioNetHdr vnet = new VirtioNetHdr();
@@ -87,6 +88,11 @@ final class DataPath {
     /** Replaces the tables; any thread. */
     void publish(OverlayTables tables) {
         this.tables = tables;
+    }
+
+    /** Sets the tap that sees every frame, or removes it with null; any thread. */
+    void tap(FrameTap tap) {
+        this.tap = tap;
     }
 
     /** Adds a port; event loop only. */
@@ -130,6 +136,10 @@ final class DataPath {
         if (!vnet.wrap(buf, offset) || !eth.wrap(buf, frameOffset, frameLength)) {
             c.drop(DropReason.RUNT);
             return;
+        }
+        FrameTap tap = this.tap;
+        if (tap != null) {
+            tap.onFrame(from.vni(), buf, frameOffset, frameLength);
         }
         if (net.localPort(eth.src()) != from.id()) {
             c.drop(DropReason.SOURCE_MAC_MISMATCH);
@@ -342,6 +352,10 @@ final class DataPath {
         if (!eth.wrap(buf, frameOffset, frameLength)) {
             c.drop(DropReason.RUNT);
             return;
+        }
+        FrameTap tap = this.tap;
+        if (tap != null) {
+            tap.onFrame(vni, buf, frameOffset, frameLength);
         }
         if (frameLength - eth.headerLength() > net.mtu()) {
             c.drop(DropReason.OVERSIZE);

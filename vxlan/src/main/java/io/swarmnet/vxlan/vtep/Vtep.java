@@ -261,6 +261,15 @@ public final class Vtep implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Sets the tap that sees every inner frame from now on, or removes it with null.
+     *
+     * @throws IllegalStateException before {@link #bind()}
+     */
+    public void tap(FrameTap tap) {
+        boundDataPath().tap(tap);
+    }
+
     /** Returns the tables in force. */
     public OverlayTables tables() {
         return tables;

@@ -284,6 +284,28 @@ class DataPathTest {
     }
 
     @Test
+    void aTapSeesEveryFrameFromPortsAndPeersEvenOnesDroppedLaterAndNothingOnceRemoved() {
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        path.tap((vni, buf, offset, length) -> {
+            byte[] frame = new byte[length];
+            buf.getBytes(offset, frame);
+            seen.add(vni + ":" + java.util.HexFormat.of().formatHex(frame));
+        });
+        fromPort(port5, ICMP_ECHO);
+        FakePort port2 = becomeHostOf2();
+        fromPeer(PEER, TestFrames.vxlan(0x08, VNI, ICMP_ECHO));
+        fromPeer(PEER, TestFrames.vxlan(0x08, OTHER_VNI, ICMP_ECHO));
+
+        String frame = java.util.HexFormat.of().formatHex(ICMP_ECHO);
+        assertThat(seen).as("the frame to an unknown VNI is dropped before the tap").containsExactly(VNI + ":" + frame, VNI + ":" + frame);
+        assertThat(port2.written).hasSize(1);
+
+        path.tap(null);
+        fromPort(port5, ICMP_ECHO);
+        assertThat(seen).hasSize(2);
+    }
+
+    @Test
     void ignoresReservedVxlanBitsAsRfc7348Says() {
         FakePort port2 = becomeHostOf2();
         ByteBuf datagram = TestFrames.vxlan(0x08 | 0x40, VNI, ICMP_ECHO);

@@ -56,12 +56,7 @@ public final class MeshHttpScenario implements Scenario {
 
     /** Both cases against {@code host:port}, as the scenario's four figures. */
     static Map<String, Double> measure(LabHosts lab, String host, int port, int seconds) throws Exception {
-        String url = "http://" + lab.address(host) + ":" + port + "/";
-        String client = lab.namespace("client");
-        Wrk.Figures keepAlive = Wrk.run(lab, client, url, seconds, false);
-        Wrk.Figures close = Wrk.run(lab, client, url, seconds, true);
-        return Map.of(RPS_KEEPALIVE.name(), keepAlive.requestsPerSecond(), P99_KEEPALIVE.name(), keepAlive.p99Millis(),
-                RPS_CLOSE.name(), close.requestsPerSecond(), P99_CLOSE.name(), close.p99Millis());
+        return MeshLoad.measure(lab, lab.namespace("client"), "http://" + lab.address(host) + ":" + port + "/", seconds);
     }
 
     /** swarmnet's routing mesh: the service's own published port on the entry host. */

@@ -1,0 +1,100 @@
+package io.swarmnet.benchmarks.lab.mesh;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.swarmnet.agent.Main;
+import io.swarmnet.agent.lab.DeploySpec;
+import io.swarmnet.agent.lab.Lab;
+import io.swarmnet.agent.lab.LabTask;
+import io.swarmnet.agent.lab.LabTasks;
+import io.swarmnet.benchmarks.lab.LabHosts;
+import io.swarmnet.benchmarks.lab.Variant;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+
+/** One side of {@link VipScenario}: wrk from the client task to the backend's address or to the VIP. */
+final class VipVariant implements Variant {
+    static final String BACKEND = "benchvipweb";
+    static final String CLIENT = "benchvipcli";
+    private final boolean viaVip;
+    private Path dir;
+    private LabTask client;
+    private String target;
+
+    VipVariant(boolean viaVip) {
+        this.viaVip = viaVip;
+    }
+
+    @Override
+    public String name() {
+        return viaVip ? "swarmnet" : "direct";
+    }
+
+    @Override
+    public boolean anchor() {
+        return !viaVip;
+    }
+
+    @Override
+    public void setUp(LabHosts lab) throws Exception {
+        dir = Files.createTempDirectory("swarmnet-bench-vip-");
+        Path conf = Nginx.config(dir, 80);
+        Lab l = Lab.open(lab.name());
+        LabTasks tasks = LabTasks.open(l);
+        LabTask backend = tasks.deploy(new DeploySpec(BACKEND, 1, null, List.of(), new ArrayList<>(Nginx.command(conf, dir))))
+                .get(0);
+        // Same network as the backend, so the VIP is reachable; the scheduler spreads it to the other node.
+        client = tasks.deploy(new DeploySpec(CLIENT, 1, BACKEND + "_default", List.of(), List.of("sleep", "infinity"))).get(0);
+        if (client.host().equals(backend.host())) {
+            throw new IllegalStateException("client and backend tasks share " + client.host() + "; expected two nodes");
+        }
+        target = viaVip ? vip(l.storeUrl()) : backend.ip();
+        Processes.awaitHttp(lab, client.namespace(), url(), Duration.ofSeconds(30));
+    }
+
+    private String url() {
+        return "http://" + target + "/";
+    }
+
+    private static String vip(String storeUrl) throws Exception {
+        StringWriter out = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        int exit = cli.execute("--store", storeUrl, "service", "inspect", BACKEND);
+        if (exit != 0) {
+            throw new IllegalStateException("service inspect " + BACKEND + " failed with " + exit);
+        }
+        JsonNode vips = new ObjectMapper().readTree(out.toString()).path(0).path("Endpoint").path("VirtualIPs");
+        if (vips.size() == 0) {
+            throw new IllegalStateException(BACKEND + " has no VIP: " + out);
+        }
+        String addr = vips.get(0).path("Addr").asText();
+        return addr.contains("/") ? addr.substring(0, addr.indexOf('/')) : addr;
+    }
+
+    @Override
+    public Map<String, Double> measure(LabHosts lab, int seconds) throws Exception {
+        return MeshLoad.measure(lab, client.namespace(), url(), seconds);
+    }
+
+    @Override
+    public void tearDown(LabHosts lab) throws Exception {
+        try {
+            LabTasks tasks = LabTasks.open(Lab.open(lab.name()));
+            tasks.remove(CLIENT);
+            tasks.remove(BACKEND);
+        } finally {
+            client = null;
+            if (dir != null) {
+                lab.run(Duration.ofSeconds(10), "rm", "-rf", dir.toString());
+            }
+        }
+    }
+}
