@@ -54,6 +54,11 @@ public final class TaskResolvers implements AutoCloseable {
         }
     }
 
+    /** The names answered now, as the control plane computed them; empty before the first publish. */
+    public synchronized Table<DnsKey, DnsRecord> records() {
+        return published == null ? Table.empty() : published;
+    }
+
     public synchronized int endpoints() {
         return endpoints.size();
     }

@@ -2,15 +2,20 @@ package io.swarmnet.agent.inspect;
 
 import io.swarmnet.agent.api.ApiException;
 import io.swarmnet.agent.overlay.OverlayDataPlane;
+import io.swarmnet.lb.conntrack.ConntrackTable;
+import io.swarmnet.lb.table.Backend;
+import io.swarmnet.lb.table.VirtualServer;
 import io.swarmnet.packet.Ipv4Address;
 import io.swarmnet.packet.MacAddress;
 import io.swarmnet.vxlan.fdb.NetworkTable;
 import io.swarmnet.vxlan.fdb.OverlayTables;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -23,16 +28,16 @@ import java.util.function.Supplier;
 public final class DataPlaneTables {
     private final Map<String, Supplier<List<Map<String, Object>>>> tables = new TreeMap<>();
 
+    /** Rows of at most this many flows: a full conntrack table is millions, and a terminal is not. */
+    static final int MAX_CONNTRACK_ROWS = 10_000;
+
     public DataPlaneTables(OverlayDataPlane plane) {
         tables.put("fdb", () -> fdb(plane));
         tables.put("arp", () -> arp(plane));
         tables.put("ports", plane::ports);
-    }
-
-    /** Adds a table another part of the data plane owns (the load balancer's, the resolver's). */
-    public DataPlaneTables with(String name, Supplier<List<Map<String, Object>>> rows) {
-        tables.put(name, rows);
-        return this;
+        tables.put("services", () -> services(plane));
+        tables.put("conntrack", () -> conntrack(plane));
+        tables.put("dns", () -> dns(plane));
     }
 
     /** The table's rows; 404 for a table this agent does not have. */
@@ -73,6 +78,94 @@ public final class DataPlaneTables {
         row.put("mac", mac);
         row.put("via", via);
         return row;
+    }
+
+    /** Like {@code ipvsadm -Ln}: every VIP in force, its scheduler and its backends with their flows. */
+    private static List<Map<String, Object>> services(OverlayDataPlane plane) {
+        Map<Integer, String> names = plane.networkNames();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (VirtualServer v : plane.vtep().loadBalancer().table().services()) {
+            for (Backend b : v.backends()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("service", v.name());
+                row.put("network", names.getOrDefault(v.vni(), "vni " + v.vni()));
+                row.put("vip", Ipv4Address.toString(v.vip()));
+                row.put("scheduler", v.schedulerType().name().toLowerCase(Locale.ROOT));
+                row.put("backend", Ipv4Address.toString(b.ip()));
+                row.put("via", b.localPort() != Backend.REMOTE ? "port " + b.localPort() : "vtep " + Ipv4Address.toString(b.vtep()));
+                row.put("state", b.state().name().toLowerCase(Locale.ROOT));
+                row.put("weight", b.weight());
+                row.put("activeFlows", b.counters().activeFlows());
+                row.put("picks", b.counters().picks());
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Like {@code conntrack -L}: the load balancer's tracked flows, read on the event loop
+     * that owns the table so every row is one consistent flow; at most {@link #MAX_CONNTRACK_ROWS}.
+     */
+    private static List<Map<String, Object>> conntrack(OverlayDataPlane plane) {
+        Map<Integer, String> names = plane.networkNames();
+        try {
+            return plane.vtep().onEventLoop(() -> {
+                ConntrackTable ct = plane.vtep().loadBalancer().conntrack();
+                long now = System.nanoTime();
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (int slot = 0; slot < ct.slots() && rows.size() < MAX_CONNTRACK_ROWS; slot++) {
+                    int state = ct.state(slot);
+                    if (state == ConntrackTable.FREE) {
+                        continue;
+                    }
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("network", names.getOrDefault(ct.vni(slot), "vni " + ct.vni(slot)));
+                    row.put("protocol", ct.protocol(slot) == 6 ? "tcp" : ct.protocol(slot) == 17 ? "udp" : "ip " + ct.protocol(slot));
+                    row.put("client", Ipv4Address.toString(ct.clientIp(slot)) + ":" + ct.clientPort(slot));
+                    row.put("vip", Ipv4Address.toString(ct.vip(slot)) + ":" + ct.vipPort(slot));
+                    row.put("backend", Ipv4Address.toString(ct.backendIp(slot)));
+                    row.put("state", stateName(state));
+                    row.put("expiresInSeconds", Math.max(0, (ct.expires(slot) - now) / 1_000_000_000L));
+                    rows.add(row);
+                }
+                return rows;
+            });
+        } catch (IOException e) {
+            throw new ApiException(503, "cannot read the conntrack table: " + e.getMessage());
+        }
+    }
+
+    private static String stateName(int state) {
+        return switch (state) {
+            case ConntrackTable.UDP -> "udp";
+            case ConntrackTable.TCP_SYN_SENT -> "syn_sent";
+            case ConntrackTable.TCP_SYN_RECV -> "syn_recv";
+            case ConntrackTable.TCP_ESTABLISHED -> "established";
+            case ConntrackTable.TCP_FIN_WAIT -> "fin_wait";
+            case ConntrackTable.TCP_CLOSE -> "close";
+            default -> "state " + state;
+        };
+    }
+
+    /** The names the embedded resolver answers, per network: A, PTR and SRV. */
+    private static List<Map<String, Object>> dns(OverlayDataPlane plane) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        plane.resolvers().records().entries().forEach((key, record) -> {
+            List<String> answers = new ArrayList<>();
+            record.addresses().forEach(a -> answers.add(Ipv4Address.toString(a)));
+            answers.addAll(record.pointers());
+            record.services().forEach(srv -> answers.add(srv.target() + ":" + srv.port()));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("network", plane.networkName(key.networkId()));
+            row.put("name", key.name());
+            row.put("type", !record.services().isEmpty() ? "SRV" : !record.pointers().isEmpty() ? "PTR" : "A");
+            row.put("answers", answers);
+            rows.add(row);
+        });
+        rows.sort(Comparator.comparing((Map<String, Object> r) -> (String) r.get("network"))
+                .thenComparing(r -> (String) r.get("name")));
+        return rows;
     }
 
     /** Like {@code ip neigh}: the addresses the ARP responder answers, per network. */

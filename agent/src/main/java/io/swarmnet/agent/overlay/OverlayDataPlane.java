@@ -186,6 +186,11 @@ public final class OverlayDataPlane implements AutoCloseable {
         return underlayMtu;
     }
 
+    /** The name of network {@code id} in the current cluster view, or the id itself when the view lacks it. */
+    public String networkName(String id) {
+        return watcher.view().network(id).map(n -> n.name()).orElse(id);
+    }
+
     /** Network names by VNI of every network served so far, for metric labels. */
     public Map<Integer, String> networkNames() {
         return networkNames;

@@ -35,7 +35,7 @@ final class TrafficPoller implements AutoCloseable {
             "swarmnet_overlay_rx_bytes_total", "network",
             "swarmnet_overlay_tx_bytes_total", "network",
             "swarmnet_overlay_local_bytes_total", "network",
-            "swarmnet_lb_flows_total", "service");
+            "swarmnet_lb_backend_picks_total", "service");
 
     /** A node's counters at one moment. */
     private record Sample(long nanos, MetricSamples samples) {
@@ -140,9 +140,9 @@ final class TrafficPoller implements AutoCloseable {
             }
         }
         Map<String, Double> byService = new HashMap<>();
-        for (String service : b.groups("swarmnet_lb_flows_total")) {
+        for (String service : b.groups("swarmnet_lb_backend_picks_total")) {
             if (!service.equals(MetricSamples.TOTAL)) {
-                byService.put(service, rate(a, b, "swarmnet_lb_flows_total", service, seconds));
+                byService.put(service, rate(a, b, "swarmnet_lb_backend_picks_total", service, seconds));
             }
         }
         return new NodeRates(rx, tx, byNetwork, byService);

@@ -211,6 +211,34 @@ class ObservabilityLabTest {
         assertThat(out.toString().lines().findFirst().orElseThrow()).startsWith("PORT").contains("TASK", "NETNS");
         assertThat(out.toString().lines().count()).isEqualTo(1 + tasks.stream().filter(t -> t.host().equals("w1")).count());
 
+        LabTask m1Task = tasks.stream().filter(t -> t.host().equals("m1")).findFirst().orElseThrow();
+        out.getBuffer().setLength(0);
+        assertThat(cli.execute("dp", "show", "services", "--node", LAB.namespace("m1"), "--format", "json")).as(err.toString()).isZero();
+        List<JsonNode> services = out.toString().lines().map(ObservabilityLabTest::json).toList();
+        assertThat(services).extracting(r -> r.path("backend").asText())
+                .containsExactlyInAnyOrderElementsOf(tasks.stream().map(LabTask::ip).toList());
+        String vip = services.get(0).path("vip").asText();
+        assertThat(services).allSatisfy(r -> assertThat(r.path("vip").asText()).isEqualTo(vip));
+
+        out.getBuffer().setLength(0);
+        assertThat(cli.execute("dp", "show", "dns", "--node", LAB.namespace("m1"), "--format", "json")).as(err.toString()).isZero();
+        assertThat(out.toString().lines().map(ObservabilityLabTest::json))
+                .anySatisfy(r -> {
+                    assertThat(r.path("name").asText()).isEqualTo("viz");
+                    assertThat(r.path("answers").get(0).asText()).isEqualTo(vip);
+                });
+
+        // One UDP datagram from a task of m1 to the VIP: a flow m1's load balancer tracks.
+        RUNNER.run(EXEC, List.of("ip", "netns", "exec", m1Task.namespace(), "bash", "-c",
+                "printf x > /dev/udp/" + vip + "/9999"));
+        out.getBuffer().setLength(0);
+        assertThat(cli.execute("dp", "show", "conntrack", "--node", LAB.namespace("m1"), "--format", "json")).as(err.toString()).isZero();
+        assertThat(out.toString().lines().map(ObservabilityLabTest::json)).anySatisfy(r -> {
+            assertThat(r.path("protocol").asText()).isEqualTo("udp");
+            assertThat(r.path("client").asText()).startsWith(m1Task.ip() + ":");
+            assertThat(r.path("vip").asText()).isEqualTo(vip + ":9999");
+        });
+
         assertThat(cli.execute("dp", "show", "routes", "--node", LAB.namespace("m1"))).as("an unknown table is a usage error").isEqualTo(2);
         assertThat(err.toString()).contains("unknown table 'routes'");
     }

@@ -270,6 +270,18 @@ public final class Vtep implements AutoCloseable {
         boundDataPath().tap(tap);
     }
 
+    /**
+     * Runs {@code task} on the event loop and returns its result: the way to read state the
+     * loop owns alone (the load balancer's conntrack) consistently, for inspection.
+     *
+     * @throws IOException when the loop does not run it in time or it fails
+     */
+    public <T> T onEventLoop(java.util.concurrent.Callable<T> task) throws IOException {
+        io.netty.util.concurrent.Future<T> result = loop.submit(task);
+        await(result, "inspect the data path");
+        return result.getNow();
+    }
+
     /** Returns the tables in force. */
     public OverlayTables tables() {
         return tables;
