@@ -70,6 +70,18 @@ public final class LabTasks {
         return cluster.lines("network", "ls", "--format", "json");
     }
 
+    /** The service's VIPs, {@code 10.0.1.2} and on, as {@code service inspect} shows them (without prefix length). */
+    public List<String> vips(String service) {
+        List<String> vips = new ArrayList<>();
+        for (JsonNode s : cluster.lines("service", "inspect", service, "--format", "json")) {
+            for (JsonNode v : s.path("Endpoint").path("VirtualIPs")) {
+                String addr = v.path("Addr").asText();
+                vips.add(addr.contains("/") ? addr.substring(0, addr.indexOf('/')) : addr);
+            }
+        }
+        return vips;
+    }
+
     /**
      * Creates the service (and, with no network given, its own attachable overlay
      * {@code <service>_default}, as {@code docker stack deploy} does) and starts its tasks.

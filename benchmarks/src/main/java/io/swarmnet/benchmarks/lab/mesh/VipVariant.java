@@ -1,23 +1,17 @@
 package io.swarmnet.benchmarks.lab.mesh;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.swarmnet.agent.Main;
 import io.swarmnet.agent.lab.DeploySpec;
 import io.swarmnet.agent.lab.Lab;
 import io.swarmnet.agent.lab.LabTask;
 import io.swarmnet.agent.lab.LabTasks;
 import io.swarmnet.benchmarks.lab.LabHosts;
 import io.swarmnet.benchmarks.lab.Variant;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine;
 
 /** One side of {@link VipScenario}: wrk from the client task to the backend's address or to the VIP. */
 final class VipVariant implements Variant {
@@ -55,7 +49,8 @@ final class VipVariant implements Variant {
         if (client.host().equals(backend.host())) {
             throw new IllegalStateException("client and backend tasks share " + client.host() + "; expected two nodes");
         }
-        target = viaVip ? vip(l.storeUrl()) : backend.ip();
+        target = viaVip ? tasks.vips(BACKEND).stream().findFirst()
+                .orElseThrow(() -> new IllegalStateException(BACKEND + " has no VIP")) : backend.ip();
         Processes.awaitHttp(lab, client.namespace(), url(), Duration.ofSeconds(30));
     }
 
@@ -63,21 +58,6 @@ final class VipVariant implements Variant {
         return "http://" + target + "/";
     }
 
-    private static String vip(String storeUrl) throws Exception {
-        StringWriter out = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        int exit = cli.execute("--store", storeUrl, "service", "inspect", BACKEND);
-        if (exit != 0) {
-            throw new IllegalStateException("service inspect " + BACKEND + " failed with " + exit);
-        }
-        JsonNode vips = new ObjectMapper().readTree(out.toString()).path(0).path("Endpoint").path("VirtualIPs");
-        if (vips.size() == 0) {
-            throw new IllegalStateException(BACKEND + " has no VIP: " + out);
-        }
-        String addr = vips.get(0).path("Addr").asText();
-        return addr.contains("/") ? addr.substring(0, addr.indexOf('/')) : addr;
-    }
 
     @Override
     public Map<String, Double> measure(LabHosts lab, int seconds) throws Exception {
