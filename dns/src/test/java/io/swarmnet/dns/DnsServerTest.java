@@ -83,6 +83,11 @@ class DnsServerTest {
 
             assertThat(TestQueries.truncated(viaUdp)).isTrue();
             assertThat(viaTcp.getSectionArray(Section.ANSWER)).hasSize(100);
+            Message small = parse(udp(endpoint.localAddress(), message("TASKS.web", Type.A, 1232).toWire(), 2000));
+            assertThat(small.getSectionArray(Section.ANSWER)).hasSize(2);
+            assertThat(small.getQuestion().getName().toString()).isEqualTo("TASKS.web.");
+            assertThat(small.getOPT()).isNotNull();
+            assertThat(server.counters().queries(DnsCounters.QueryType.A, Rcode.NOERROR)).isEqualTo(3);
         }
     }
 
