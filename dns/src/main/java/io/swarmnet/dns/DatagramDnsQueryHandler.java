@@ -24,8 +24,14 @@ final class DatagramDnsQueryHandler extends SimpleChannelInboundHandler<Datagram
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         long start = System.nanoTime();
-        byte[] wire = ByteBufUtil.getBytes(packet.content());
         InetSocketAddress sender = packet.sender();
+        ByteBuf internal = handler.answerInternal(packet.content(), networks, false, start, ctx.alloc());
+        if (internal != null) {
+            // Flushed once per read batch: one sendmmsg for many answers.
+            ctx.write(new DatagramPacket(internal, sender));
+            return;
+        }
+        byte[] wire = ByteBufUtil.getBytes(packet.content());
         Channel channel = ctx.channel();
         handler.handle(wire, networks, false, start, answer -> {
             ByteBuf out = channel.alloc().directBuffer(answer.length).writeBytes(answer);

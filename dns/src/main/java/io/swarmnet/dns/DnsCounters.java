@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class DnsCounters {
     /** The query types counted on their own; everything else is {@link #OTHER}. */
-    public enum QueryType { A, AAAA, PTR, SRV, ANY, OTHER;
+    public enum QueryType {
+        A, AAAA, PTR, SRV, ANY, OTHER;
+
         /** The label for metrics. */
         public String label() {
             return name().toLowerCase(Locale.ROOT);

@@ -1,5 +1,10 @@
 package io.swarmnet.dns;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -71,6 +76,20 @@ public final class DnsQueryHandler {
     }
 
     /**
+     * Answers a query for an internal A or AAAA name straight from its bytes into a buffer
+     * from {@code alloc}, with nothing allocated per query but that buffer and the name;
+     * null when the query needs {@link #handle} (anything else, or an answer that would not
+     * fit). The caller releases the answer.
+     */
+    public ByteBuf answerInternal(ByteBuf query, List<String> networks, boolean tcp, long start, ByteBufAllocator alloc) {
+        ByteBuf out = WireAnswers.answer(query, table, networks, config.ttlSeconds(), tcp, alloc);
+        if (out != null) {
+            counters.answered(DnsCounters.type(WireAnswers.questionType(out)), 0, System.nanoTime() - start);
+        }
+        return out;
+    }
+
+    /**
      * Handles one query. {@code reply} gets the answer's bytes now (internal names, errors)
      * or later on a forwarder thread, or never for a dropped input.
      *
@@ -91,9 +110,14 @@ public final class DnsQueryHandler {
             return;
         }
         DnsTable current = table;
-        byte[] fast = WireAnswers.answer(wire, current, networks, config.ttlSeconds(), tcp);
+        ByteBuf fast = WireAnswers.answer(Unpooled.wrappedBuffer(wire), current, networks, config.ttlSeconds(), tcp,
+                UnpooledByteBufAllocator.DEFAULT);
         if (fast != null) {
-            send(reply, DnsCounters.type(WireAnswers.questionType(fast)), fast, start);
+            try {
+                send(reply, DnsCounters.type(WireAnswers.questionType(fast)), ByteBufUtil.getBytes(fast), start);
+            } finally {
+                fast.release();
+            }
             return;
         }
         Message query;

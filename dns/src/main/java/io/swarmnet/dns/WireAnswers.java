@@ -1,5 +1,7 @@
 package io.swarmnet.dns;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -29,30 +31,38 @@ final class WireAnswers {
     private WireAnswers() {
     }
 
-    /** The answer, or null when the query is not of the simple kind or the answer would not fit. */
-    static byte[] answer(byte[] q, DnsTable table, List<String> networks, int ttl, boolean tcp) {
-        if (q.length < HEADER + 5 || (q[2] & 0xf8) != 0 || u16(q, 4) != 1 || u16(q, 6) != 0 || u16(q, 8) != 0
-                || u16(q, 10) > 1) {
+    /**
+     * The answer in a buffer from {@code alloc} (the caller's to release), or null when the
+     * query is not of the simple kind or the answer would not fit.
+     */
+    static ByteBuf answer(ByteBuf query, DnsTable table, List<String> networks, int ttl, boolean tcp,
+                          ByteBufAllocator alloc) {
+        int base = query.readerIndex();
+        int end = query.writerIndex();
+        int n = end - base;
+        if (n < HEADER + 5 || (query.getByte(base + 2) & 0xf8) != 0 || query.getUnsignedShort(base + 4) != 1
+                || query.getUnsignedShort(base + 6) != 0 || query.getUnsignedShort(base + 8) != 0
+                || query.getUnsignedShort(base + 10) > 1) {
             return null;
         }
         char[] name = NAME.get();
         int length = 0;
         int at = HEADER;
         while (true) {
-            int label = q[at] & 0xff;
+            int label = query.getUnsignedByte(base + at);
             at++;
             if (label == 0) {
                 break;
             }
             // Pointers and extended label types are left to the full parser.
-            if (label > 63 || at + label >= q.length || length + label + 1 > MAX_NAME) {
+            if (label > 63 || at + label >= n || length + label + 1 > MAX_NAME) {
                 return null;
             }
             if (length > 0) {
                 name[length++] = '.';
             }
             for (int i = 0; i < label; i++) {
-                int c = q[at + i] & 0xff;
+                int c = query.getUnsignedByte(base + at + i);
                 if (c >= 'A' && c <= 'Z') {
                     c += 'a' - 'A';
                 } else if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
@@ -62,26 +72,28 @@ final class WireAnswers {
             }
             at += label;
         }
-        if (length == 0 || at + 4 > q.length) {
+        if (length == 0 || at + 4 > n) {
             return null;
         }
-        int type = u16(q, at);
-        if (u16(q, at + 2) != CLASS_IN || type != TYPE_A && type != TYPE_AAAA) {
+        int type = query.getUnsignedShort(base + at);
+        if (query.getUnsignedShort(base + at + 2) != CLASS_IN || type != TYPE_A && type != TYPE_AAAA) {
             return null;
         }
         int questionEnd = at + 4;
-        boolean edns = u16(q, 10) == 1;
+        boolean edns = query.getUnsignedShort(base + 10) == 1;
         int limit = tcp ? DnsQueryHandler.MAX_TCP_SIZE : DnsQueryHandler.CLASSIC_UDP_SIZE;
         if (edns) {
             // The OPT: root name, type 41, payload size as class, extended rcode and version 0.
-            if (questionEnd + OPT > q.length || q[questionEnd] != 0 || u16(q, questionEnd + 1) != TYPE_OPT
-                    || q[questionEnd + 6] != 0 || questionEnd + OPT + u16(q, questionEnd + 9) != q.length) {
+            int opt = base + questionEnd;
+            if (questionEnd + OPT > n || query.getByte(opt) != 0 || query.getUnsignedShort(opt + 1) != TYPE_OPT
+                    || query.getByte(opt + 6) != 0 || questionEnd + OPT + query.getUnsignedShort(opt + 9) != n) {
                 return null;
             }
             if (!tcp) {
-                limit = Math.min(DnsQueryHandler.MAX_UDP_SIZE, Math.max(DnsQueryHandler.CLASSIC_UDP_SIZE, u16(q, questionEnd + 3)));
+                limit = Math.min(DnsQueryHandler.MAX_UDP_SIZE,
+                        Math.max(DnsQueryHandler.CLASSIC_UDP_SIZE, query.getUnsignedShort(opt + 3)));
             }
-        } else if (questionEnd != q.length) {
+        } else if (questionEnd != n) {
             return null;
         }
         DnsEntry entry = table.find(networks, new String(name, 0, length));
@@ -94,69 +106,47 @@ final class WireAnswers {
         if (size > limit) {
             return null;
         }
-        byte[] out = new byte[size];
-        System.arraycopy(q, 0, out, 0, questionEnd);
+        ByteBuf out = alloc.buffer(size);
+        out.writeBytes(query, base, questionEnd);
         // QR, opcode QUERY, AA, RD as asked; RA; NOERROR.
-        out[2] = (byte) (0x84 | (q[2] & 0x01));
-        out[3] = (byte) 0x80;
-        out[6] = (byte) (answers >> 8);
-        out[7] = (byte) answers;
-        out[10] = 0;
-        out[11] = (byte) (edns ? 1 : 0);
-        int w = questionEnd;
-        int[] order = answers == 0 ? new int[0] : shuffled(addresses);
-        for (int ip : order) {
-            out[w] = (byte) 0xc0;
-            out[w + 1] = HEADER;
-            out[w + 3] = TYPE_A;
-            out[w + 5] = CLASS_IN;
-            putInt(out, w + 6, ttl);
-            out[w + 11] = 4;
-            putInt(out, w + 12, ip);
-            w += RR_A;
+        out.setByte(2, 0x84 | (query.getByte(base + 2) & 0x01));
+        out.setByte(3, 0x80);
+        out.setShort(6, answers);
+        out.setShort(8, 0);
+        out.setShort(10, edns ? 1 : 0);
+        for (int i = 0; i < answers; i++) {
+            out.writeShort(0xc000 | HEADER).writeShort(TYPE_A).writeShort(CLASS_IN).writeInt(ttl).writeShort(4)
+                    .writeInt(addresses.get(i));
         }
+        shuffle(out, questionEnd, answers);
         if (edns) {
-            out[w + 2] = TYPE_OPT;
-            out[w + 3] = (byte) (DnsQueryHandler.MAX_UDP_SIZE >> 8);
-            out[w + 4] = (byte) DnsQueryHandler.MAX_UDP_SIZE;
+            out.writeByte(0).writeShort(TYPE_OPT).writeShort(DnsQueryHandler.MAX_UDP_SIZE).writeInt(0).writeShort(0);
         }
         return out;
     }
 
     /** The type of the (uncompressed) question of a message this class answered. */
-    static int questionType(byte[] msg) {
-        int at = HEADER;
-        while (msg[at] != 0) {
-            at += (msg[at] & 0xff) + 1;
+    static int questionType(ByteBuf msg) {
+        int at = msg.readerIndex() + HEADER;
+        while (msg.getByte(at) != 0) {
+            at += msg.getUnsignedByte(at) + 1;
         }
-        return u16(msg, at + 1);
+        return msg.getUnsignedShort(at + 1);
     }
 
-    private static int[] shuffled(List<Integer> addresses) {
-        int[] out = new int[addresses.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = addresses.get(i);
+    /** Puts the addresses of the {@code count} A records from {@code at} in random order, as Docker answers dnsrr. */
+    private static void shuffle(ByteBuf out, int at, int count) {
+        if (count < 2) {
+            return;
         }
-        if (out.length > 1) {
-            ThreadLocalRandom random = ThreadLocalRandom.current();
-            for (int i = out.length - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int t = out[i];
-                out[i] = out[j];
-                out[j] = t;
-            }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = count - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int a = at + i * RR_A + 12;
+            int b = at + j * RR_A + 12;
+            int t = out.getInt(a);
+            out.setInt(a, out.getInt(b));
+            out.setInt(b, t);
         }
-        return out;
-    }
-
-    private static int u16(byte[] b, int at) {
-        return (b[at] & 0xff) << 8 | (b[at + 1] & 0xff);
-    }
-
-    private static void putInt(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 24);
-        b[at + 1] = (byte) (v >>> 16);
-        b[at + 2] = (byte) (v >>> 8);
-        b[at + 3] = (byte) v;
     }
 }

@@ -17,7 +17,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -84,6 +83,11 @@ class DnsServerTest {
 
             assertThat(TestQueries.truncated(viaUdp)).isTrue();
             assertThat(viaTcp.getSectionArray(Section.ANSWER)).hasSize(100);
+            Message small = parse(udp(endpoint.localAddress(), message("TASKS.web", Type.A, 1232).toWire(), 2000));
+            assertThat(small.getSectionArray(Section.ANSWER)).hasSize(2);
+            assertThat(small.getQuestion().getName().toString()).isEqualTo("TASKS.web.");
+            assertThat(small.getOPT()).isNotNull();
+            assertThat(server.counters().queries(DnsCounters.QueryType.A, Rcode.NOERROR)).isEqualTo(3);
         }
     }
 
@@ -124,8 +128,7 @@ class DnsServerTest {
                 assertThat(parse(insideTcp).getSectionArray(Section.ANSWER)).hasSize(1);
                 // The host's 127.0.0.11 is another address: nothing of the task's resolver is there.
                 assertThatThrownBy(() -> udp(DnsServer.TASK_ADDRESS, query("web", Type.A), 300))
-                        .isInstanceOfAny(SocketTimeoutException.class, java.net.PortUnreachableException.class,
-                                IOException.class);
+                        .isInstanceOf(IOException.class);
             }
         } finally {
             run("ip", "netns", "del", ns);
