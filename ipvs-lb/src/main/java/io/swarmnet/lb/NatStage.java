@@ -53,6 +53,8 @@ public final class NatStage {
     /** Offsets of the checksum fields within their headers. */
     private static final int TCP_CHECKSUM = 16;
     private static final int UDP_CHECKSUM = 6;
+    /** Slots a new flow that finds the table full looks at for expired flows before it is dropped. */
+    private static final int FULL_TABLE_SWEEP = 256;
 
     private final LbConfig config;
     private final LongSupplier clock;
@@ -210,8 +212,14 @@ public final class NatStage {
             }
             backend = vs.backend(i);
             int state = tcpFlow ? ConntrackTable.TCP_SYN_SENT : ConntrackTable.UDP;
+            long expires = now + (tcpFlow ? synTimeout : udpTimeout);
             slot = conntrack.insert(vni, protocol, client, srcPort, vs.vip(), dstPort, eth.src(), vs.vipMac(),
-                    backend.ip(), backend.mac(), state, now + (tcpFlow ? synTimeout : udpTimeout));
+                    backend.ip(), backend.mac(), state, expires);
+            // A full table may hold flows that expired since the last sweep: look for some first.
+            if (slot == ConntrackTable.NONE && conntrack.sweep(now, FULL_TABLE_SWEEP) > 0) {
+                slot = conntrack.insert(vni, protocol, client, srcPort, vs.vip(), dstPort, eth.src(), vs.vipMac(),
+                        backend.ip(), backend.mac(), state, expires);
+            }
             if (slot == ConntrackTable.NONE) {
                 return drop(LbDropReason.TABLE_FULL);
             }

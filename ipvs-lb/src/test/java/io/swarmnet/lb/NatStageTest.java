@@ -401,6 +401,9 @@ class NatStageTest {
         assertThat(fromClient(keep(TestFrames.udp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 17, 53, 1, true)))).isEqualTo(NatStage.DROP);
         assertThat(stage.counters().drops(LbDropReason.TABLE_FULL)).isEqualTo(1);
         assertThat(fromClient(keep(TestFrames.udp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 3, 53, 1, true)))).isEqualTo(NatStage.FORWARD);
+        // Once flows have expired, a new flow takes the place of one at once, sweep or not.
+        now += Duration.ofSeconds(301).toNanos();
+        assertThat(fromClient(keep(TestFrames.udp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 17, 53, 1, true)))).isEqualTo(NatStage.FORWARD);
     }
 
     @Test
