@@ -55,6 +55,7 @@ public final class NatStage {
     private static final int UDP_CHECKSUM = 6;
     /** Slots a new flow that finds the table full looks at for expired flows before it is dropped. */
     private static final int FULL_TABLE_SWEEP = 256;
+    private static final int MAX_SWEEP = 1 << 16;
 
     private final LbConfig config;
     private final LongSupplier clock;
@@ -92,7 +93,10 @@ public final class NatStage {
         this.finTimeout = config.tcpFinTimeout().toNanos();
         this.closeTimeout = config.tcpCloseTimeout().toNanos();
         this.udpTimeout = config.udpTimeout().toNanos();
-        this.sweepPerCall = Math.max(1024, config.conntrackMax() / 8);
+        // An eighth of the table a call, so a default table is swept every 8 s; at most
+        // 64 K slots (4 MiB of flow state, about a millisecond), so a huge table never
+        // stalls the event loop: its flows also expire when met, and a full table sweeps.
+        this.sweepPerCall = Math.min(MAX_SWEEP, Math.max(1024, config.conntrackMax() / 8));
     }
 
     /** Makes {@code table} the one new packets are balanced by; any thread. */
