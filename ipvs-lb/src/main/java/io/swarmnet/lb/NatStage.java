@@ -53,6 +53,12 @@ public final class NatStage {
     /** Offsets of the checksum fields within their headers. */
     private static final int TCP_CHECKSUM = 16;
     private static final int UDP_CHECKSUM = 6;
+    /** Slots a new flow that finds the table full looks at for expired flows before it is dropped. */
+    private static final int FULL_TABLE_SWEEP = 256;
+    private static final int MAX_SWEEP = 1 << 16;
+    private static final int ICMP_UNREACHABLE = 3;
+    private static final int ICMP_TIME_EXCEEDED = 11;
+    private static final int ICMP_PARAMETER_PROBLEM = 12;
 
     private final LbConfig config;
     private final LongSupplier clock;
@@ -90,7 +96,10 @@ public final class NatStage {
         this.finTimeout = config.tcpFinTimeout().toNanos();
         this.closeTimeout = config.tcpCloseTimeout().toNanos();
         this.udpTimeout = config.udpTimeout().toNanos();
-        this.sweepPerCall = Math.max(1024, config.conntrackMax() / 8);
+        // An eighth of the table a call, so a default table is swept every 8 s; at most
+        // 64 K slots (4 MiB of flow state, about a millisecond), so a huge table never
+        // stalls the event loop: its flows also expire when met, and a full table sweeps.
+        this.sweepPerCall = Math.min(MAX_SWEEP, Math.max(1024, config.conntrackMax() / 8));
     }
 
     /** Makes {@code table} the one new packets are balanced by; any thread. */
@@ -210,8 +219,14 @@ public final class NatStage {
             }
             backend = vs.backend(i);
             int state = tcpFlow ? ConntrackTable.TCP_SYN_SENT : ConntrackTable.UDP;
+            long expires = now + (tcpFlow ? synTimeout : udpTimeout);
             slot = conntrack.insert(vni, protocol, client, srcPort, vs.vip(), dstPort, eth.src(), vs.vipMac(),
-                    backend.ip(), backend.mac(), state, now + (tcpFlow ? synTimeout : udpTimeout));
+                    backend.ip(), backend.mac(), state, expires);
+            // A full table may hold flows that expired since the last sweep: look for some first.
+            if (slot == ConntrackTable.NONE && conntrack.sweep(now, FULL_TABLE_SWEEP) > 0) {
+                slot = conntrack.insert(vni, protocol, client, srcPort, vs.vip(), dstPort, eth.src(), vs.vipMac(),
+                        backend.ip(), backend.mac(), state, expires);
+            }
             if (slot == ConntrackTable.NONE) {
                 return drop(LbDropReason.TABLE_FULL);
             }
@@ -237,7 +252,8 @@ public final class NatStage {
     /**
      * Handles a frame about to be delivered to a local port of network {@code vni}: if it
      * answers a tracked flow, rewrites its source to the VIP (address and MAC) and returns
-     * true; otherwise leaves it alone and returns false.
+     * true; an ICMP error about a tracked flow gets the VIP in what it quotes too. Otherwise
+     * leaves the frame alone and returns false.
      */
     public boolean toPort(int vni, ByteBuf buf, int frameOffset, int frameLength, boolean checksumPartial) {
         if (conntrack.size() == 0 || !eth.wrap(buf, frameOffset, frameLength)
@@ -265,6 +281,8 @@ public final class NatStage {
             srcPort = udp.srcPort();
             dstPort = udp.dstPort();
             checksumAt = l4 + UDP_CHECKSUM;
+        } else if (protocol == Ipv4View.PROTOCOL_ICMP) {
+            return icmpError(vni, buf, l4, l4Length);
         } else {
             return false;
         }
@@ -284,6 +302,68 @@ public final class NatStage {
         ip.setSrc(vip);
         ip.adjustChecksum32(backendIp, vip);
         adjustL4(buf, checksumAt, backendIp, vip, checksumPartial, protocol == Ipv4View.PROTOCOL_UDP);
+        counters.add(LbCounters.REPLY_PACKETS, 1);
+        return true;
+    }
+
+    /**
+     * Translates an ICMP error (destination unreachable, time exceeded, parameter problem)
+     * about a tracked flow, in the views: the quoted packet went from the client to the
+     * backend, and the client's kernel matches it to its socket only if it names the VIP.
+     * So the quoted destination becomes the VIP (with the quoted IPv4 and TCP/UDP checksums,
+     * as far as they were quoted), and so does the error's source if the backend sent it;
+     * the ICMP checksum follows each change (RFC 1624).
+     */
+    private boolean icmpError(int vni, ByteBuf buf, int at, int length) {
+        if (length < IcmpView.HEADER_LENGTH + Ipv4View.MIN_HEADER_LENGTH + 8) {
+            return false;
+        }
+        int type = buf.getUnsignedByte(at);
+        if (type != ICMP_UNREACHABLE && type != ICMP_TIME_EXCEEDED && type != ICMP_PARAMETER_PROBLEM) {
+            return false;
+        }
+        int inner = at + IcmpView.HEADER_LENGTH;
+        int versionIhl = buf.getUnsignedByte(inner);
+        int ihl = (versionIhl & 0x0F) << 2;
+        int protocol = buf.getUnsignedByte(inner + 9);
+        if ((versionIhl >>> 4) != 4 || ihl < Ipv4View.MIN_HEADER_LENGTH || IcmpView.HEADER_LENGTH + ihl + 8 > length
+                || (protocol != Ipv4View.PROTOCOL_TCP && protocol != Ipv4View.PROTOCOL_UDP)) {
+            return false;
+        }
+        int client = buf.getInt(inner + 12);
+        int backend = buf.getInt(inner + 16);
+        int quotedL4 = inner + ihl;
+        if (client != ip.dst()) {
+            return false;
+        }
+        int slot = conntrack.find(ConntrackTable.replyA(backend, client),
+                ConntrackTable.replyB(vni, protocol, buf.getUnsignedShort(quotedL4 + 2), buf.getUnsignedShort(quotedL4)),
+                clock.getAsLong());
+        if (slot == ConntrackTable.NONE) {
+            return false;
+        }
+        int vip = conntrack.vip(slot);
+        int icmpChecksum = buf.getUnsignedShort(at + 2);
+        buf.setInt(inner + 16, vip);
+        icmpChecksum = Checksums.adjust32(icmpChecksum, backend, vip);
+        int oldIpChecksum = buf.getUnsignedShort(inner + 10);
+        int newIpChecksum = Checksums.adjust32(oldIpChecksum, backend, vip);
+        buf.setShort(inner + 10, newIpChecksum);
+        icmpChecksum = Checksums.adjust16(icmpChecksum, oldIpChecksum, newIpChecksum);
+        boolean udpQuoted = protocol == Ipv4View.PROTOCOL_UDP;
+        int quotedChecksumAt = quotedL4 + (udpQuoted ? UDP_CHECKSUM : TCP_CHECKSUM);
+        if (quotedChecksumAt + 2 <= at + length) {
+            int old = buf.getUnsignedShort(quotedChecksumAt);
+            adjustL4(buf, quotedChecksumAt, backend, vip, false, udpQuoted);
+            icmpChecksum = Checksums.adjust16(icmpChecksum, old, buf.getUnsignedShort(quotedChecksumAt));
+        }
+        buf.setShort(at + 2, icmpChecksum);
+        int src = ip.src();
+        if (src == backend) {
+            ip.setSrc(vip);
+            ip.adjustChecksum32(src, vip);
+            eth.setSrc(conntrack.vipMac(slot));
+        }
         counters.add(LbCounters.REPLY_PACKETS, 1);
         return true;
     }

@@ -10,6 +10,9 @@ import io.swarmnet.lb.conntrack.ConntrackTable;
 import io.swarmnet.lb.scheduler.SchedulerType;
 import io.swarmnet.lb.table.BackendState;
 import io.swarmnet.lb.table.ServiceTable;
+import io.swarmnet.packet.Checksums;
+import io.swarmnet.packet.EthernetView;
+import io.swarmnet.packet.Ipv4View;
 import io.swarmnet.packet.TcpView;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -181,6 +184,34 @@ class NatStageTest {
         ByteBuf reply = keep(TestFrames.udp(CLIENT_MAC, MAC5, B5, CLIENT, 53, 5353, 80, true));
         assertThat(stage.toPort(VNI, reply, 0, reply.writerIndex(), false)).isTrue();
         assertThat(hex(reply)).isEqualTo(hex(keep(TestFrames.udp(CLIENT_MAC, VIP_MAC, VIP, CLIENT, 53, 5353, 80, true))));
+    }
+
+    @Test
+    void anIcmpErrorAboutAFlowNamesTheVipSoTheClientsSocketGetsIt() {
+        publishBoth();
+        ByteBuf datagram = keep(TestFrames.udp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 5353, 53, 12, true));
+        fromClient(datagram);
+        // Port unreachable from the backend, quoting the whole datagram it got.
+        int quoted = datagram.writerIndex() - ETH;
+        ByteBuf error = keep(Unpooled.directBuffer(ETH + 20 + 8 + quoted));
+        EthernetView.write(error, 0, CLIENT_MAC, MAC5, EthernetView.TYPE_IPV4);
+        Ipv4View.write(error, ETH, 20 + 8 + quoted, 9, 64, Ipv4View.PROTOCOL_ICMP,
+                B5, CLIENT);
+        error.setByte(ETH + 20, 3);
+        error.setByte(ETH + 21, 3);
+        error.setShort(ETH + 22, 0);
+        error.setInt(ETH + 24, 0);
+        error.setBytes(ETH + 28, datagram, ETH, quoted);
+        error.writerIndex(ETH + 28 + quoted);
+        error.setShort(ETH + 22, Checksums.checksum(error, ETH + 20, 8 + quoted));
+
+        assertThat(stage.toPort(VNI, error, 0, error.writerIndex(), false)).isTrue();
+        assertThat(error.getInt(ETH + 12)).isEqualTo(VIP);
+        assertThat(error.getInt(ETH + 28 + 16)).as("the quoted destination").isEqualTo(VIP);
+        assertThat(TestFrames.checksumsValid(error, 0)).as("outer IPv4 and ICMP checksums").isTrue();
+        ByteBuf inner = keep(Unpooled.directBuffer(ETH + quoted));
+        inner.writeZero(ETH).writeBytes(error, ETH + 28, quoted);
+        assertThat(TestFrames.checksumsValid(inner, 0)).as("quoted IPv4 and UDP checksums").isTrue();
     }
 
     @Test
@@ -401,6 +432,9 @@ class NatStageTest {
         assertThat(fromClient(keep(TestFrames.udp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 17, 53, 1, true)))).isEqualTo(NatStage.DROP);
         assertThat(stage.counters().drops(LbDropReason.TABLE_FULL)).isEqualTo(1);
         assertThat(fromClient(keep(TestFrames.udp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 3, 53, 1, true)))).isEqualTo(NatStage.FORWARD);
+        // Once flows have expired, a new flow takes the place of one at once, sweep or not.
+        now += Duration.ofSeconds(301).toNanos();
+        assertThat(fromClient(keep(TestFrames.udp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 17, 53, 1, true)))).isEqualTo(NatStage.FORWARD);
     }
 
     @Test

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A service's VIP, from a task of another service on the same overlay, in a lab of one
- * manager and two workers with a task of the service on each: new TCP and UDP flows spread
- * evenly over the tasks, the client's own address reaches them, a ping to the VIP is
+ * A service's VIP, from one of its own tasks, in a lab of one manager and two workers with
+ * tasks of the service on each: new TCP and UDP flows spread evenly over the other tasks
+ * (never to the client itself), the client's own address reaches them, a ping to the VIP is
  * answered, a long-lived connection survives scaling while its task stays, and a client
  * whose task is removed gets a RST promptly instead of hanging.
  */
@@ -50,11 +50,14 @@ class VipLabTest {
     static Path tmp;
 
     @BeforeAll
-    static void deployAServiceOnEveryHostAndAClient() {
+    static void deployAServiceOnEveryHost() {
         tasks = LabTasks.open(LAB.lab());
-        List<LabTask> web = tasks.deploy(new DeploySpec("web", 3, null, List.of(), List.of("swarmnet", "echo-server")));
-        assertThat(web).extracting(LabTask::host).containsExactlyInAnyOrder("m1", "w1", "w2");
-        client = tasks.deploy(new DeploySpec("cli", 1, "web_default", List.of(), List.of("sleep", "600"))).get(0);
+        List<LabTask> web = tasks.deploy(new DeploySpec("web", 4, null, List.of(), List.of("swarmnet", "echo-server")));
+        assertThat(web).extracting(LabTask::host).contains("m1", "w1", "w2");
+        // The client is a task of the service itself (a second service would cost half a
+        // minute of deploying): the VIP never sends it to itself, so its flows spread over
+        // the other three, on all three hosts.
+        client = web.get(0);
         JsonNode inspected = new LabCluster(LAB.lab()).lines("service", "inspect", "web", "--format", "json").get(0);
         String addr = inspected.path("Endpoint").path("VirtualIPs").get(0).path("Addr").asText();
         vip = addr.substring(0, addr.indexOf('/'));
@@ -95,7 +98,7 @@ class VipLabTest {
     @Order(1)
     void spreadsNewTcpConnectionsEvenlyOverTheTasksOfEveryHost() {
         String out = bash(httpLoop(REQUESTS));
-        assertThat(counts(out)).as(out).containsOnlyKeys("web.1", "web.2", "web.3")
+        assertThat(counts(out)).as(out).containsOnlyKeys("web.2", "web.3", "web.4")
                 .allSatisfy((task, n) -> assertThat(n).isEqualTo(REQUESTS / 3));
         // Destination NAT only: the tasks see the client's own address.
         assertThat(out).contains(client.ip());
@@ -107,7 +110,7 @@ class VipLabTest {
         // Each subshell opens a fresh connected UDP socket: a new source port, a new flow.
         String out = bash("for i in $(seq " + REQUESTS + "); do (exec 3<>/dev/udp/" + vip + "/80; printf who >&3; "
                 + "timeout 2 head -n1 <&3); done");
-        assertThat(counts(out)).as(out).containsOnlyKeys("web.1", "web.2", "web.3")
+        assertThat(counts(out)).as(out).containsOnlyKeys("web.2", "web.3", "web.4")
                 .allSatisfy((task, n) -> assertThat(n).isEqualTo(REQUESTS / 3));
     }
 
@@ -177,21 +180,21 @@ class VipLabTest {
         Path first = tmp.resolve("first");
         Path go = tmp.resolve("go");
         CompletableFuture<CommandRunner.Result> running = longLived(3, first, go);
-        // Round-robin: three connections in a row reach the three tasks.
-        assertThat(awaitFirst(first)).containsExactlyInAnyOrder("web.1", "web.2", "web.3");
+        // Round-robin: three connections in a row reach the three other tasks.
+        assertThat(awaitFirst(first)).containsExactlyInAnyOrder("web.2", "web.3", "web.4");
         // Scaling up changes every node's table while the connections are open; the new
         // tasks need not run for that, so the store alone is scaled up (no task JVMs start).
-        new LabCluster(LAB.lab()).check("service", "update", "web", "--replicas", "5");
-        assertThat(tasks.scale("web", 1)).hasSize(1);
+        new LabCluster(LAB.lab()).check("service", "update", "web", "--replicas", "6");
+        assertThat(tasks.scale("web", 2)).extracting(LabTask::name).containsExactly("web.1", "web.2");
         long removedAt = System.currentTimeMillis();
-        Files.writeString(go, "web.1");
+        Files.writeString(go, "web.2");
         CommandRunner.Result r = running.get();
         List<String> lines = r.stdout().strip().lines().toList();
         assertThat(lines).as(r.stdout() + r.stderr()).hasSize(3)
-                .contains("second web.1 web.1");
+                .contains("second web.2 web.2");
         List<String> resets = lines.stream().filter(l -> !l.startsWith("second ")).toList();
         assertThat(resets).extracting(l -> l.split(" ")[0] + " " + l.split(" ")[1])
-                .containsExactlyInAnyOrder("ConnectionResetError web.2", "ConnectionResetError web.3");
+                .containsExactlyInAnyOrder("ConnectionResetError web.3", "ConnectionResetError web.4");
         for (String line : resets) {
             long resetAt = (long) (Double.parseDouble(line.split(" ")[2]) * 1000);
             // The agent checks flows against each new table about once a second.
