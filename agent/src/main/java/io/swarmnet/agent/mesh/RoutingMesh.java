@@ -49,7 +49,7 @@ public final class RoutingMesh implements AutoCloseable {
     private Nftables nft;
     private IngressEndpoint endpoint;
     private String applied;
-    /** The last failure logged, so a lasting one (no libnftables, say) is logged once, not per reconcile. */
+    /** The last failure logged, so a lasting one (no libnftables, say) is logged once, not at every reconcile. */
     private String lastFailure;
     private boolean closed;
 
@@ -104,11 +104,8 @@ public final class RoutingMesh implements AutoCloseable {
                 LOG.info("routing mesh: table {} {} now serves {} published port(s)", MeshTable.FAMILY, MeshTable.NAME,
                         desired.publishedPorts().entries().size());
             } catch (IOException | RuntimeException e) {
-                if (!e.toString().equals(lastFailure)) {
-                    lastFailure = e.toString();
-                    LOG.warn("routing mesh: cannot write table {} {}; the last one stays: {}", MeshTable.FAMILY, MeshTable.NAME,
-                            e.toString());
-                }
+                warnOnce("routing mesh: cannot write table " + MeshTable.FAMILY + " " + MeshTable.NAME
+                        + "; the last one stays: " + e);
             }
         }
     }
@@ -128,7 +125,15 @@ public final class RoutingMesh implements AutoCloseable {
             endpoint = IngressEndpoint.open(vtep, ingress.vni(), ip, ingress.subnet().prefix(), mtu);
             LOG.info("routing mesh: ingress endpoint {}", endpoint);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("routing mesh: cannot open the ingress endpoint {} on vni {}: {}", wanted.ip(), ingress.vni(), e.toString());
+            warnOnce("routing mesh: cannot open the ingress endpoint " + wanted.ip() + " on vni " + ingress.vni() + ": " + e);
+        }
+    }
+
+    /** Logs {@code message} unless it is the last one logged: a lasting failure is retried at every reconcile. */
+    private void warnOnce(String message) {
+        if (!message.equals(lastFailure)) {
+            lastFailure = message;
+            LOG.warn(message);
         }
     }
 
