@@ -7,7 +7,13 @@ public final class RoundRobinScheduler implements Scheduler {
 
     /** Builds one over {@code candidates}, backend indices in the service's list. */
     public RoundRobinScheduler(int[] candidates) {
+        this(candidates, 0);
+    }
+
+    /** Builds one over {@code candidates} whose turn starts at {@code cursor} (any value; taken modulo their number). */
+    public RoundRobinScheduler(int[] candidates, int cursor) {
         this.candidates = candidates.clone();
+        this.next = candidates.length == 0 ? 0 : Math.floorMod(cursor, candidates.length);
     }
 
     @Override
@@ -24,5 +30,10 @@ public final class RoundRobinScheduler implements Scheduler {
     @Override
     public int size() {
         return candidates.length;
+    }
+
+    @Override
+    public int cursor() {
+        return next;
     }
 }

@@ -23,21 +23,36 @@ public interface Scheduler {
     int size();
 
     /**
+     * Returns where a round-robin scheduler is in its turn (0 for the others), so the
+     * scheduler of the next table snapshot can go on from there rather than start over at
+     * the first backend at every publish. Read from another thread it may be stale, which
+     * only shifts where the next turn starts.
+     */
+    default int cursor() {
+        return 0;
+    }
+
+    /**
      * Builds a scheduler of {@code type} over the backends {@code candidates} names (their
      * indices in the service's list), with their {@code weights} (1 or more) and addresses
      * {@code ips} (a backend's stable identity for consistent hashing), all three parallel.
      */
     static Scheduler create(SchedulerType type, int[] candidates, int[] weights, int[] ips) {
+        return create(type, candidates, weights, ips, 0);
+    }
+
+    /** Builds a scheduler as {@link #create(SchedulerType, int[], int[], int[])} does, its turn starting at {@code cursor}. */
+    static Scheduler create(SchedulerType type, int[] candidates, int[] weights, int[] ips, int cursor) {
         if (candidates.length != weights.length || candidates.length != ips.length) {
             throw new IllegalArgumentException("candidates, weights and ips differ in length");
         }
         switch (type) {
             case WRR:
-                return new WeightedRoundRobinScheduler(candidates, weights);
+                return new WeightedRoundRobinScheduler(candidates, weights, cursor);
             case MAGLEV:
                 return new MaglevScheduler(candidates, ips);
             default:
-                return new RoundRobinScheduler(candidates);
+                return new RoundRobinScheduler(candidates, cursor);
         }
     }
 }

@@ -19,6 +19,11 @@ public final class WeightedRoundRobinScheduler implements Scheduler {
 
     /** Builds one over {@code candidates} with their {@code weights}, each 1 or more. */
     public WeightedRoundRobinScheduler(int[] candidates, int[] weights) {
+        this(candidates, weights, 0);
+    }
+
+    /** Builds one whose turn starts at {@code cursor} (any value; taken modulo the sequence's length). */
+    public WeightedRoundRobinScheduler(int[] candidates, int[] weights, int cursor) {
         int n = candidates.length;
         this.size = n;
         long[] w = new long[n];
@@ -55,6 +60,7 @@ public final class WeightedRoundRobinScheduler implements Scheduler {
             current[best] -= total;
             sequence[s] = candidates[best];
         }
+        this.next = sequence.length == 0 ? 0 : Math.floorMod(cursor, sequence.length);
     }
 
     @Override
@@ -71,6 +77,11 @@ public final class WeightedRoundRobinScheduler implements Scheduler {
     @Override
     public int size() {
         return size;
+    }
+
+    @Override
+    public int cursor() {
+        return next;
     }
 
     private static int gcd(int a, int b) {

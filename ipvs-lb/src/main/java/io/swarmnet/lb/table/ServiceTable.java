@@ -151,8 +151,12 @@ public final class ServiceTable {
         public ServiceTable build() {
             List<VirtualServer> built = new ArrayList<>(services.size());
             for (ServiceBuilder s : services.values()) {
+                // Round-robin goes on where the previous snapshot's turn was: a table is
+                // republished at every cluster change, and starting each over at the first
+                // backend would send it more than its share.
+                VirtualServer old = previous.service(s.vni, s.vip);
                 built.add(new VirtualServer(s.name, s.vni, s.vip, s.vipMac, s.scheduler,
-                        s.backends.values().toArray(new Backend[0])));
+                        s.backends.values().toArray(new Backend[0]), old == null ? 0 : old.cursor()));
             }
             return new ServiceTable(version, built.toArray(new VirtualServer[0]));
         }

@@ -24,7 +24,8 @@ public final class VirtualServer {
     private final LongIntMap byIp;
     private final Scheduler scheduler;
 
-    VirtualServer(String name, int vni, int vip, long vipMac, SchedulerType schedulerType, Backend[] backends) {
+    VirtualServer(String name, int vni, int vip, long vipMac, SchedulerType schedulerType, Backend[] backends,
+                  int cursor) {
         this.name = name;
         this.vni = vni;
         this.vip = vip;
@@ -48,7 +49,7 @@ public final class VirtualServer {
                 ips[j++] = backends[i].ip();
             }
         }
-        this.scheduler = Scheduler.create(schedulerType, candidates, weights, ips);
+        this.scheduler = Scheduler.create(schedulerType, candidates, weights, ips, cursor);
     }
 
     /** Returns the service's name, for logs and metrics. */
@@ -89,6 +90,11 @@ public final class VirtualServer {
     /** Returns the backends. */
     public List<Backend> backends() {
         return Collections.unmodifiableList(Arrays.asList(backends));
+    }
+
+    /** Returns where its round-robin turn is, for the next snapshot to go on from. */
+    int cursor() {
+        return scheduler.cursor();
     }
 
     /** Returns the index of the backend at {@code ip}, or -1. */

@@ -72,6 +72,23 @@ class ServiceTableTest {
     }
 
     @Test
+    void roundRobinGoesOnWhereThePreviousSnapshotsTurnWas() {
+        ServiceTable first = web(1, ServiceTable.EMPTY)
+                .backend(VNI, VIP, 0x0A00_0005, 0x02_42_0A_00_00_05L, 3, 0, BackendState.ACTIVE, 1)
+                .backend(VNI, VIP, 0x0A00_0006, 0x02_42_0A_00_00_06L, 4, 0, BackendState.ACTIVE, 1)
+                .backend(VNI, VIP, 0x0A00_0007, 0x02_42_0A_00_00_07L, 5, 0, BackendState.ACTIVE, 1).build();
+        assertThat(first.service(VNI, VIP).pick(0, 1)).isZero();
+        ServiceTable second = web(2, first)
+                .backend(VNI, VIP, 0x0A00_0005, 0x02_42_0A_00_00_05L, 3, 0, BackendState.ACTIVE, 1)
+                .backend(VNI, VIP, 0x0A00_0006, 0x02_42_0A_00_00_06L, 4, 0, BackendState.ACTIVE, 1)
+                .backend(VNI, VIP, 0x0A00_0007, 0x02_42_0A_00_00_07L, 5, 0, BackendState.ACTIVE, 1).build();
+        assertThat(second.service(VNI, VIP).pick(0, 1)).isEqualTo(1);
+        ServiceTable third = web(3, second)
+                .backend(VNI, VIP, 0x0A00_0005, 0x02_42_0A_00_00_05L, 3, 0, BackendState.ACTIVE, 1).build();
+        assertThat(third.service(VNI, VIP).pick(0, 1)).isZero();
+    }
+
+    @Test
     void rejectsWhatTheControlPlaneShouldNeverSend() {
         assertThatThrownBy(() -> web(1, ServiceTable.EMPTY).service("dup", VNI, VIP, VIP_MAC, SchedulerType.RR))
                 .hasMessageContaining("added twice");

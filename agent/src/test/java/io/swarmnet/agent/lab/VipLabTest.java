@@ -1,0 +1,202 @@
+package io.swarmnet.agent.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A service's VIP, from a task of another service on the same overlay, in a lab of one
+ * manager and two workers with a task of the service on each: new TCP and UDP flows spread
+ * evenly over the tasks, the client's own address reaches them, a ping to the VIP is
+ * answered, a long-lived connection survives scaling while its task stays, and a client
+ * whose task is removed gets a RST promptly instead of hanging.
+ */
+@Tag("privileged")
+@Timeout(180)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class VipLabTest {
+    private static final Duration EXEC = Duration.ofSeconds(30);
+    private static final Pattern TASK = Pattern.compile("web\\.(\\d+)");
+    private static final int REQUESTS = 30;
+
+    @RegisterExtension
+    static final LabExtension LAB = LabExtension.builder().managers(1).workers(2).underlayMtu(1400).build();
+
+    private static final CommandRunner RUNNER = new CommandRunner();
+    private static LabTasks tasks;
+    private static LabTask client;
+    private static String vip;
+
+    @TempDir
+    static Path tmp;
+
+    @BeforeAll
+    static void deployAServiceOnEveryHostAndAClient() {
+        tasks = LabTasks.open(LAB.lab());
+        List<LabTask> web = tasks.deploy(new DeploySpec("web", 3, null, List.of(), List.of("swarmnet", "echo-server")));
+        assertThat(web).extracting(LabTask::host).containsExactlyInAnyOrder("m1", "w1", "w2");
+        client = tasks.deploy(new DeploySpec("cli", 1, "web_default", List.of(), List.of("sleep", "600"))).get(0);
+        JsonNode inspected = new LabCluster(LAB.lab()).lines("service", "inspect", "web", "--format", "json").get(0);
+        String addr = inspected.path("Endpoint").path("VirtualIPs").get(0).path("Addr").asText();
+        vip = addr.substring(0, addr.indexOf('/'));
+        // Every task's JVM must be up before the counts mean anything.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (counts(bash(httpLoop(6))).size() < 3) {
+            assertThat(System.nanoTime() - deadline).as("not every task answered through VIP %s", vip).isNegative();
+            EtcdCluster.sleep(500);
+        }
+    }
+
+    private static CommandRunner.Result inClient(Duration timeout, String... command) {
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", client.namespace()));
+        argv.addAll(List.of(command));
+        return RUNNER.run(timeout, argv);
+    }
+
+    private static String bash(String script) {
+        return inClient(EXEC, "bash", "-c", script).stdout();
+    }
+
+    private static String httpLoop(int n) {
+        return "for i in $(seq " + n + "); do curl -s --max-time 3 http://" + vip + "/; echo; done";
+    }
+
+    private static Map<String, Integer> counts(String output) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (String line : output.lines().toList()) {
+            Matcher m = TASK.matcher(line);
+            if (m.find()) {
+                counts.merge(m.group(), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    @Test
+    @Order(1)
+    void spreadsNewTcpConnectionsEvenlyOverTheTasksOfEveryHost() {
+        String out = bash(httpLoop(REQUESTS));
+        assertThat(counts(out)).as(out).containsOnlyKeys("web.1", "web.2", "web.3")
+                .allSatisfy((task, n) -> assertThat(n).isEqualTo(REQUESTS / 3));
+        // Destination NAT only: the tasks see the client's own address.
+        assertThat(out).contains(client.ip());
+    }
+
+    @Test
+    @Order(2)
+    void spreadsNewUdpFlowsEvenlyOverTheTasksOfEveryHost() {
+        // Each subshell opens a fresh connected UDP socket: a new source port, a new flow.
+        String out = bash("for i in $(seq " + REQUESTS + "); do (exec 3<>/dev/udp/" + vip + "/80; printf who >&3; "
+                + "timeout 2 head -n1 <&3); done");
+        assertThat(counts(out)).as(out).containsOnlyKeys("web.1", "web.2", "web.3")
+                .allSatisfy((task, n) -> assertThat(n).isEqualTo(REQUESTS / 3));
+    }
+
+    @Test
+    @Order(3)
+    void answersAPingToTheVip() {
+        CommandRunner.Result r = inClient(EXEC, "ping", "-c2", "-W2", vip);
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+    }
+
+    /**
+     * Starts a Python client in the client task that opens {@code n} keep-alive HTTP
+     * connections to the VIP and writes the task that answered each, a line each, to
+     * {@code first}. Then it watches them: a connection that ends prints {@code reset} or
+     * {@code eof} with the time; once {@code go} exists, each connection to a task named in
+     * it asks again and prints {@code second} with the answer.
+     */
+    private static CompletableFuture<CommandRunner.Result> longLived(int n, Path first, Path go) {
+        String script = String.join("\n",
+                "import os, select, socket, sys, time",
+                "vip, first, go, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])",
+                "def get(s):",
+                "    s.sendall(b'GET / HTTP/1.1\\r\\nHost: vip\\r\\n\\r\\n')",
+                "    data = b''",
+                "    while b'\\r\\n\\r\\n' not in data:",
+                "        chunk = s.recv(4096)",
+                "        if not chunk: raise EOFError('closed')",
+                "        data += chunk",
+                "    head, body = data.split(b'\\r\\n\\r\\n', 1)",
+                "    size = int([l.split(b':')[1] for l in head.split(b'\\r\\n') if l.lower().startswith(b'content-length')][0])",
+                "    while len(body) < size: body += s.recv(4096)",
+                "    return body.decode().split()[0]",
+                "conns = [socket.create_connection((vip, 80), timeout=10) for _ in range(n)]",
+                "names = {s: get(s) for s in conns}",
+                "with open(first + '.tmp', 'w') as f: f.write('\\n'.join(names.values()))",
+                "os.rename(first + '.tmp', first)",
+                "out, open_ = [], list(conns)",
+                "deadline = time.time() + 60",
+                "while open_ and time.time() < deadline:",
+                "    for s in select.select(open_, [], [], 0.05)[0]:",
+                "        open_.remove(s)",
+                "        try: out.append(('eof ' if not s.recv(1) else 'data ') + names[s])",
+                "        except OSError as e: out.append('%s %s %.3f' % (type(e).__name__, names[s], time.time()))",
+                "    if os.path.exists(go):",
+                "        keep = open(go).read().split()",
+                "        for s in [s for s in open_ if names[s] in keep]:",
+                "            open_.remove(s)",
+                "            try: out.append('second %s %s' % (names[s], get(s)))",
+                "            except Exception as e: out.append('%s %s' % (type(e).__name__, names[s]))",
+                "print('\\n'.join(out + ['open ' + names[s] for s in open_]))");
+        return CompletableFuture.supplyAsync(() -> inClient(Duration.ofSeconds(90), "/usr/bin/python3", "-c", script, vip,
+                first.toString(), go.toString(), Integer.toString(n)));
+    }
+
+    private static List<String> awaitFirst(Path first) throws java.io.IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!Files.exists(first)) {
+            assertThat(System.nanoTime() - deadline).as("the long-lived client never got its first answers").isNegative();
+            EtcdCluster.sleep(100);
+        }
+        return Files.readAllLines(first);
+    }
+
+    @Test
+    @Order(4)
+    void scalingKeepsTheConnectionsOfStayingTasksAndResetsTheOthersPromptly() throws Exception {
+        Path first = tmp.resolve("first");
+        Path go = tmp.resolve("go");
+        CompletableFuture<CommandRunner.Result> running = longLived(3, first, go);
+        // Round-robin: three connections in a row reach the three tasks.
+        assertThat(awaitFirst(first)).containsExactlyInAnyOrder("web.1", "web.2", "web.3");
+        // Scaling up changes every node's table while the connections are open; the new
+        // tasks need not run for that, so the store alone is scaled up (no task JVMs start).
+        new LabCluster(LAB.lab()).check("service", "update", "web", "--replicas", "5");
+        assertThat(tasks.scale("web", 1)).hasSize(1);
+        long removedAt = System.currentTimeMillis();
+        Files.writeString(go, "web.1");
+        CommandRunner.Result r = running.get();
+        List<String> lines = r.stdout().strip().lines().toList();
+        assertThat(lines).as(r.stdout() + r.stderr()).hasSize(3)
+                .contains("second web.1 web.1");
+        List<String> resets = lines.stream().filter(l -> !l.startsWith("second ")).toList();
+        assertThat(resets).extracting(l -> l.split(" ")[0] + " " + l.split(" ")[1])
+                .containsExactlyInAnyOrder("ConnectionResetError web.2", "ConnectionResetError web.3");
+        for (String line : resets) {
+            long resetAt = (long) (Double.parseDouble(line.split(" ")[2]) * 1000);
+            // The agent checks flows against each new table about once a second.
+            assertThat(resetAt - removedAt).as("%s reset %d ms after scale-down returned", line, resetAt - removedAt)
+                    .isLessThan(3000);
+        }
+    }
+}
