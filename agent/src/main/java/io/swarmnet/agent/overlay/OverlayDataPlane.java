@@ -1,6 +1,7 @@
 package io.swarmnet.agent.overlay;
 
 import io.swarmnet.agent.api.ApiException;
+import io.swarmnet.agent.mesh.DefaultMeshKernel;
 import io.swarmnet.agent.mesh.RoutingMesh;
 import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.Network;
@@ -101,7 +102,7 @@ public final class OverlayDataPlane implements AutoCloseable {
         this.toRestore = toRestore;
         this.attachWait = attachWait;
         // Ingress ports DNAT to the service VIP: the VTEP's load balancer picks the task, as for internal traffic.
-        this.mesh = new RoutingMesh(nodeId, vtep, store, true, underlayMtu - OverlayTablesMapper.VXLAN_OVERHEAD);
+        this.mesh = new RoutingMesh(nodeId, new DefaultMeshKernel(vtep), store, true, underlayMtu - OverlayTablesMapper.VXLAN_OVERHEAD);
         this.reconciler = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "swarmnet-overlay-reconciler");
             t.setDaemon(true);
