@@ -200,7 +200,7 @@ public final class LabCommand implements Callable<Integer> {
                         + "removed with the service).")
         String network;
         @Option(names = {"-p", "--publish"}, paramLabel = "PORT",
-                description = "Publish a port: published=P,target=T[,protocol=udp][,mode=host] or [P:]T[/udp].")
+                description = "Publish a port: published=P,target=T[,protocol=udp][,mode=host][,proxy-protocol=v2] or [P:]T[/udp].")
         List<String> ports = new ArrayList<>();
         @Parameters(index = "1..*", paramLabel = "CMD", description = "What each task runs, after '--'.")
         List<String> command = new ArrayList<>();

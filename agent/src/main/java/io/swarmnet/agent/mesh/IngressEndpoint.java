@@ -20,7 +20,7 @@ import java.io.IOException;
  * @param prefix the ingress subnet's prefix length
  * @param mac    the MAC for {@code ip}
  * @param mtu    the ingress network's MTU
- * @param port   the VTEP's port for the TAP
+ * @param port   the VTEP's port for the TAP, null in tests of the mesh without a kernel
  */
 public record IngressEndpoint(int vni, int ip, int prefix, long mac, int mtu, TapPort port) {
     /** The interface's name: short enough for IFNAMSIZ, unlike a task TAP's {@code snt<hex>} names. */
@@ -68,7 +68,7 @@ public record IngressEndpoint(int vni, int ip, int prefix, long mac, int mtu, Ta
 
     /** The VTEP's local port for this endpoint. */
     public LocalPort localPort() {
-        return new LocalPort(vni, mac, port.id());
+        return new LocalPort(vni, mac, port == null ? 0 : port.id());
     }
 
     /** Detaches the TAP, which removes the interface and its address. */

@@ -10,8 +10,6 @@ import io.swarmnet.control.tables.DesiredTables;
 import io.swarmnet.control.tables.LocalNetwork;
 import io.swarmnet.control.tables.PortKey;
 import io.swarmnet.control.view.ClusterView;
-import io.swarmnet.sys.Nftables;
-import io.swarmnet.vxlan.vtep.Vtep;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -39,29 +37,29 @@ public final class RoutingMesh implements AutoCloseable {
     private static final long RETRY_PAUSE_MS = 1000;
 
     private final String nodeId;
-    private final Vtep vtep;
+    private final MeshKernel kernel;
     private final ClusterStore cluster;
     private final boolean viaVip;
     private final int defaultMtu;
     private final ExecutorService allocator;
     private final AtomicBoolean allocating = new AtomicBoolean();
     private final ProxyForwarders proxies;
-    private Nftables nft;
     private IngressEndpoint endpoint;
     private String applied;
-    /** The last failure logged, so a lasting one (no libnftables, say) is logged once, not per reconcile. */
+    /** The last failure logged, so a lasting one (no libnftables, say) is logged once, not at every reconcile. */
     private String lastFailure;
     private boolean closed;
 
     /**
+     * @param kernel where the TAP and the table are made
      * @param store  where the node's ingress endpoint is allocated, or null to never ask
      * @param viaVip whether ingress ports DNAT to the service's VIP (the VTEP's load
      *               balancer picks the task) instead of spreading over the tasks themselves
      * @param defaultMtu the MTU of an ingress network that sets none
      */
-    public RoutingMesh(String nodeId, Vtep vtep, Store store, boolean viaVip, int defaultMtu) {
+    public RoutingMesh(String nodeId, MeshKernel kernel, Store store, boolean viaVip, int defaultMtu) {
         this.nodeId = nodeId;
-        this.vtep = vtep;
+        this.kernel = kernel;
         this.cluster = store == null ? null : new ClusterStore(store);
         this.viaVip = viaVip;
         this.defaultMtu = defaultMtu;
@@ -97,18 +95,14 @@ public final class RoutingMesh implements AutoCloseable {
                 desired.publishedPorts().entries().values(), gwAddresses, proxied, viaVip);
         if (!body.equals(applied)) {
             try {
-                nft().run("table " + MeshTable.FAMILY + " " + MeshTable.NAME + "\ndelete table " + MeshTable.FAMILY + " "
-                        + MeshTable.NAME + "\ntable " + MeshTable.FAMILY + " " + MeshTable.NAME + " {\n" + body + "}\n");
+                kernel.replaceTable(body);
                 applied = body;
                 lastFailure = null;
                 LOG.info("routing mesh: table {} {} now serves {} published port(s)", MeshTable.FAMILY, MeshTable.NAME,
                         desired.publishedPorts().entries().size());
             } catch (IOException | RuntimeException e) {
-                if (!e.toString().equals(lastFailure)) {
-                    lastFailure = e.toString();
-                    LOG.warn("routing mesh: cannot write table {} {}; the last one stays: {}", MeshTable.FAMILY, MeshTable.NAME,
-                            e.toString());
-                }
+                warnOnce("routing mesh: cannot write table " + MeshTable.FAMILY + " " + MeshTable.NAME
+                        + "; the last one stays: " + e);
             }
         }
     }
@@ -125,17 +119,25 @@ public final class RoutingMesh implements AutoCloseable {
         }
         closeEndpoint();
         try {
-            endpoint = IngressEndpoint.open(vtep, ingress.vni(), ip, ingress.subnet().prefix(), mtu);
+            endpoint = kernel.openIngress(ingress.vni(), ip, ingress.subnet().prefix(), mtu);
             LOG.info("routing mesh: ingress endpoint {}", endpoint);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("routing mesh: cannot open the ingress endpoint {} on vni {}: {}", wanted.ip(), ingress.vni(), e.toString());
+            warnOnce("routing mesh: cannot open the ingress endpoint " + wanted.ip() + " on vni " + ingress.vni() + ": " + e);
+        }
+    }
+
+    /** Logs {@code message} unless it is the last one logged: a lasting failure is retried at every reconcile. */
+    private void warnOnce(String message) {
+        if (!message.equals(lastFailure)) {
+            lastFailure = message;
+            LOG.warn(message);
         }
     }
 
     private void closeEndpoint() {
         if (endpoint != null) {
             try {
-                endpoint.close(vtep);
+                kernel.closeIngress(endpoint);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("routing mesh: closing {}: {}", endpoint, e.toString());
             }
@@ -168,13 +170,6 @@ public final class RoutingMesh implements AutoCloseable {
         }
     }
 
-    private Nftables nft() throws IOException {
-        if (nft == null) {
-            nft = Nftables.open();
-        }
-        return nft;
-    }
-
     /** The VTEP ports the mesh owns: the ingress endpoint's, once it is open. */
     public synchronized List<LocalPort> localPorts() {
         return endpoint == null ? List.of() : List.of(endpoint.localPort());
@@ -204,19 +199,16 @@ public final class RoutingMesh implements AutoCloseable {
         proxies.close();
         if (applied != null) {
             try {
-                nft().run("table " + MeshTable.FAMILY + " " + MeshTable.NAME + "\ndelete table " + MeshTable.FAMILY + " "
-                        + MeshTable.NAME + "\n");
+                kernel.deleteTable();
             } catch (IOException | RuntimeException e) {
                 LOG.warn("routing mesh: cannot remove table {} {}: {}", MeshTable.FAMILY, MeshTable.NAME, e.toString());
             }
         }
         closeEndpoint();
-        if (nft != null) {
-            try {
-                nft.close();
-            } catch (IOException e) {
-                LOG.warn("routing mesh: closing nftables: {}", e.toString());
-            }
+        try {
+            kernel.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("routing mesh: closing nftables: {}", e.toString());
         }
     }
 }

@@ -3,6 +3,7 @@ package io.swarmnet.agent.overlay;
 import io.swarmnet.agent.api.ApiException;
 import io.swarmnet.agent.dns.TaskResolvers;
 import io.swarmnet.agent.inspect.CaptureControl;
+import io.swarmnet.agent.mesh.DefaultMeshKernel;
 import io.swarmnet.agent.mesh.RoutingMesh;
 import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.Network;
@@ -108,7 +109,7 @@ public final class OverlayDataPlane implements AutoCloseable {
         this.toRestore = toRestore;
         this.attachWait = attachWait;
         // Ingress ports DNAT to the service VIP: the VTEP's load balancer picks the task, as for internal traffic.
-        this.mesh = new RoutingMesh(nodeId, vtep, store, true, underlayMtu - OverlayTablesMapper.VXLAN_OVERHEAD);
+        this.mesh = new RoutingMesh(nodeId, new DefaultMeshKernel(vtep), store, true, underlayMtu - OverlayTablesMapper.VXLAN_OVERHEAD);
         this.resolvers = resolvers;
         this.reconciler = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "swarmnet-overlay-reconciler");

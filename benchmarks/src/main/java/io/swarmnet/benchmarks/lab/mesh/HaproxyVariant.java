@@ -42,6 +42,8 @@ final class HaproxyVariant implements Variant {
     @Override
     public void setUp(LabHosts lab) throws Exception {
         backends.ensure(lab);
+        // maxconn sets the FD limit HAProxy asks for (2 per connection and some): 4096 fits
+        // a default 'ulimit -n' of 20000 and leaves room for wrk's 64 connections.
         StringBuilder cfg = new StringBuilder()
                 .append("global\n  nbthread 1\n  maxconn 4096\n")
                 .append("defaults\n  mode tcp\n  timeout connect 5s\n  timeout client 60s\n  timeout server 60s\n")
