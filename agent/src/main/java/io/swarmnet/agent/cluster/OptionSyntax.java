@@ -4,6 +4,7 @@ import io.swarmnet.control.cluster.NetworkRequest;
 import io.swarmnet.control.cluster.PortRequest;
 import io.swarmnet.control.model.PortProtocol;
 import io.swarmnet.control.model.PublishMode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,37 @@ public final class OptionSyntax {
             }
             return port(text, true);
         }
+    }
+
+    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+    /**
+     * A duration as docker takes it: Go's notation ({@code 10s}, {@code 1m30s}, {@code 500ms},
+     * {@code 0s}), at most a day.
+     *
+     * @throws IllegalArgumentException with a one-line reason
+     */
+    static Duration duration(String text) {
+        Matcher m = DURATION_PART.matcher(text);
+        Duration total = Duration.ZERO;
+        int at = 0;
+        while (at < text.length() && m.find(at) && m.start() == at) {
+            long n = Long.parseLong(m.group(1).length() > 9 ? "1000000000" : m.group(1));
+            total = total.plus(switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            });
+            at = m.end();
+        }
+        if (text.isEmpty() || at != text.length()) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration like 10s, 1m30s or 500ms");
+        }
+        if (total.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is longer than a day");
+        }
+        return total;
     }
 
     private static PortRequest port(String text, boolean selector) {

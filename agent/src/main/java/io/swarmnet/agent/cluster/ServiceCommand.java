@@ -1,5 +1,6 @@
 package io.swarmnet.agent.cluster;
 
+import io.swarmnet.agent.cli.UserException;
 import io.swarmnet.control.cluster.ClusterException;
 import io.swarmnet.control.cluster.ClusterSnapshot;
 import io.swarmnet.control.cluster.ClusterStore;
@@ -19,6 +20,7 @@ import io.swarmnet.control.model.ServiceMode;
 import io.swarmnet.control.model.Task;
 import io.swarmnet.control.model.TaskEndpoint;
 import io.swarmnet.control.model.TaskState;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -229,16 +231,34 @@ public final class ServiceCommand {
         @Option(names = "--lb-scheduler", paramLabel = "SCHEDULER", description = "rr, wrr or maglev; open flows keep their task.")
         String lbScheduler;
 
+        @Option(names = "--stop-grace-period", paramLabel = "DURATION", defaultValue = "10s",
+                description = "On a scale-down, how long the tasks to remove are drained first: they take no new"
+                        + " connections and leave the DNS answers while their open ones go on; then they are removed"
+                        + " (e.g. 10s, 1m30s, 0s for at once; default: ${DEFAULT-VALUE}).")
+        String stopGracePeriod;
+
         private ServiceUpdate update;
+        private Duration grace;
 
         @Override
         void validate() {
             update = new ServiceUpdate(replicas, endpointMode == null ? null : endpointMode(spec, endpointMode), publishAdd, publishRm,
                     lbScheduler == null ? null : lbScheduler(spec, lbScheduler));
+            try {
+                grace = OptionSyntax.duration(stopGracePeriod);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "invalid --stop-grace-period: " + e.getMessage());
+            }
         }
 
         @Override
         int run(ClusterStore cluster, StoreOptions options) {
+            if (replicas != null && !grace.isZero() && replicas < cluster.read().service(ref).replicas()) {
+                // Swarm's order: out of the load balancer and DNS first, stopped after the grace period.
+                if (!cluster.drainToReplicas(ref, replicas).isEmpty()) {
+                    sleep(grace);
+                }
+            }
             out().println(cluster.updateService(ref, update).name());
             out().flush();
             return 0;
@@ -406,5 +426,14 @@ public final class ServiceCommand {
         m.put("Spec", specMap);
         m.put("Endpoint", endpoint);
         return m;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserException("interrupted while the tasks drained; run the update again to finish it");
+        }
     }
 }

@@ -131,7 +131,8 @@ public final class LabTasks {
      */
     public List<LabTask> scale(String service, int replicas) {
         DeploySpec.validateReplicas(replicas);
-        cluster.check("service", "update", service, "--replicas", Integer.toString(replicas));
+        // The lab stops what a scale-down removes at once; 'service update' drains it first.
+        cluster.check("service", "update", service, "--replicas", Integer.toString(replicas), "--stop-grace-period", "0s");
         return converge(service);
     }
 

@@ -155,7 +155,7 @@ class ClusterCliTest {
         assertThat(inspect.out()).contains("\"Name\": \"web\"", "\"Replicas\": 3", "\"Addr\": \"10.0.0.2/24\"",
                 "\"Addr\": \"10.0.9.2/24\"", "\"www\"", "\"echo-server\"", "\"PublishedPort\": 30000");
 
-        CliRun update = swarmnet("service", "update", "--replicas", "1", "--publish-rm", "80",
+        CliRun update = swarmnet("service", "update", "--replicas", "1", "--stop-grace-period", "0s", "--publish-rm", "80",
                 "--publish-add", "published=9000,target=90,mode=host", "web");
         ok(update);
         assertThat(update.lines()).containsExactly("web");

@@ -176,7 +176,7 @@ class RoutingMeshLabTest {
             // The service's backends change twice on every node under the open connection,
             // whose own task stays; the control plane's change is what the mesh follows.
             cluster.check("service", "update", "web", "--replicas", "3");
-            cluster.check("service", "update", "web", "--replicas", "2");
+            cluster.check("service", "update", "web", "--replicas", "2", "--stop-grace-period", "0s");
         } finally {
             Files.writeString(go, "");
         }

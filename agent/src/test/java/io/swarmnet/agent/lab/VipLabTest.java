@@ -3,6 +3,8 @@ package io.swarmnet.agent.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.swarmnet.agent.cluster.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class VipLabTest {
     private static final Duration EXEC = Duration.ofSeconds(30);
     private static final Pattern TASK = Pattern.compile("web\\.(\\d+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int REQUESTS = 30;
 
     @RegisterExtension
@@ -176,6 +179,56 @@ class VipLabTest {
 
     @Test
     @Order(4)
+    void aDrainingTaskFinishesItsOpenConnectionsAndTakesNoNewOnes() throws Exception {
+        Path first = tmp.resolve("drain-first");
+        Path go = tmp.resolve("drain-go");
+        CompletableFuture<CommandRunner.Result> running = longLived(3, first, go);
+        assertThat(awaitFirst(first)).containsExactlyInAnyOrder("web.2", "web.3", "web.4");
+        String drained = tasks.tasks("web").stream().filter(t -> t.name().equals("web.4")).findFirst().orElseThrow().ip();
+
+        // Scaling 4 -> 3 with a grace period: web.4 drains for 8 s, then it is removed.
+        CompletableFuture<String> update = CompletableFuture.supplyAsync(() -> new LabCluster(LAB.lab())
+                .check("service", "update", "web", "--replicas", "3", "--stop-grace-period", "8s"));
+        awaitBackendState(drained, "draining");
+        Map<String, Integer> fresh = counts(bash(httpLoop(6)));
+        Files.writeString(go, "web.2 web.3 web.4");
+        CommandRunner.Result r = running.get();
+
+        assertThat(fresh).as("new connections while web.4 drains").containsOnlyKeys("web.2", "web.3");
+        assertThat(r.stdout().strip().lines().toList()).as(r.stdout() + r.stderr())
+                .containsExactlyInAnyOrder("second web.2 web.2", "second web.3 web.3", "second web.4 web.4");
+        assertThat(update.get()).as("the update returns after the grace period").contains("web");
+        assertThat(new LabCluster(LAB.lab()).lines("service", "ps", "web", "--format", "json"))
+                .extracting(t -> t.path("Name").asText()).containsExactlyInAnyOrder("web.1", "web.2", "web.3");
+
+        // Back to four tasks for the next test, every one answering.
+        tasks.scale("web", 4);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (counts(bash(httpLoop(6))).size() < 3) {
+            assertThat(System.nanoTime() - deadline).as("web.4 never answered again through VIP %s", vip).isNegative();
+            EtcdCluster.sleep(500);
+        }
+    }
+
+    /** Waits until the client's agent has {@code backendIp} behind the VIP in {@code state}, as dp show says. */
+    private static void awaitBackendState(String backendIp, String state) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            CliRun dp = CliRun.run(List.of(), "dp", "show", "services", "--node", LAB.namespace(client.host()), "--format", "json");
+            for (String line : dp.lines()) {
+                JsonNode row = JSON.readTree(line);
+                if (row.path("backend").asText().equals(backendIp) && row.path("state").asText().equals(state)) {
+                    return;
+                }
+            }
+            assertThat(System.nanoTime() - deadline).as("backend %s never became %s: %s%s", backendIp, state, dp.out(), dp.err())
+                    .isNegative();
+            EtcdCluster.sleep(100);
+        }
+    }
+
+    @Test
+    @Order(5)
     void scalingKeepsTheConnectionsOfStayingTasksAndResetsTheOthersPromptly() throws Exception {
         Path first = tmp.resolve("first");
         Path go = tmp.resolve("go");

@@ -17,13 +17,16 @@ import io.swarmnet.control.model.PublishedPort;
 import io.swarmnet.control.model.Reservation;
 import io.swarmnet.control.model.Service;
 import io.swarmnet.control.model.ServiceMode;
+import io.swarmnet.control.model.Task;
 import io.swarmnet.control.model.TaskEndpoint;
+import io.swarmnet.control.model.TaskState;
 import io.swarmnet.control.node.NodeId;
 import io.swarmnet.control.store.Keys;
 import io.swarmnet.control.store.Store;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -410,6 +413,35 @@ public final class ClusterStore {
                 return step.service();
             }
         }
+    }
+
+    /**
+     * Scales a replicated service down to {@code replicas} in two steps, as swarm stops a
+     * task only after its grace period: this first step sets the replicas and drains the
+     * tasks no longer wanted (the highest slots): they take no new flows and leave the
+     * DNS answers, while their open connections go on. {@link #updateService} with the
+     * same replicas, after the grace period, removes them.
+     *
+     * @return the tasks now draining, by slot
+     * @throws ClusterException NOT_FOUND, AMBIGUOUS, or INVALID for a global service or more replicas than now
+     */
+    public List<Task> drainToReplicas(String ref, int replicas) {
+        Step drained = transact("drain tasks of service " + ref, alloc -> {
+            Service current = alloc.snapshot().service(ref);
+            if (current.mode() == ServiceMode.GLOBAL) {
+                throw new ClusterException(Reason.INVALID, "replicas can only be used with replicated mode");
+            }
+            if (replicas < 0 || replicas > current.replicas()) {
+                throw new ClusterException(Reason.INVALID, "draining scales down: " + replicas + " is not 0-"
+                        + current.replicas());
+            }
+            Service service = current.withReplicas(replicas);
+            alloc.plan().put(Keys.service(current.id()), service);
+            return new Step(service, new TaskReconciler(alloc).draining().converge(service, false));
+        });
+        String id = drained.service().id();
+        return read().tasks().stream().filter(t -> t.serviceId().equals(id) && t.state() == TaskState.DRAINING)
+                .sorted(Comparator.comparingInt(Task::slot)).toList();
     }
 
     /** What one transaction of a multi-step change left: the service as written, and whether it is all done. */

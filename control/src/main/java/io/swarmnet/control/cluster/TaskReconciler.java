@@ -42,6 +42,7 @@ final class TaskReconciler {
     private final Plan plan;
     private final Map<String, Integer> tasksPerNode = new HashMap<>();
     private final Map<String, List<String>> hostPortsByTask;
+    private boolean drain;
 
     TaskReconciler(Allocation alloc) {
         this.alloc = alloc;
@@ -50,6 +51,16 @@ final class TaskReconciler {
             tasksPerNode.merge(t.nodeId(), 1, Integer::sum);
         }
         this.hostPortsByTask = alloc.hostPortsByTask();
+    }
+
+    /**
+     * Makes {@link #converge} drain the tasks a service no longer wants instead of removing
+     * them: a running one becomes draining (its flows finish, new ones go elsewhere) and
+     * keeps its addresses until a later converge without draining removes it.
+     */
+    TaskReconciler draining() {
+        this.drain = true;
+        return this;
     }
 
     /**
@@ -80,6 +91,17 @@ final class TaskReconciler {
             serviceTasksPerNode.merge(t.nodeId(), 1, Integer::sum);
         }
         for (Task task : surplus) {
+            if (drain) {
+                if (task.state() == TaskState.RUNNING) {
+                    if (!plan.fits(1 + reserve)) {
+                        done = false;
+                        break;
+                    }
+                    plan.put(Keys.task(task.id()), task.withState(TaskState.DRAINING));
+                    changed = true;
+                }
+                continue;
+            }
             List<String> ports = hostPortsByTask.getOrDefault(task.id(), List.of());
             if (!plan.fits(1 + task.endpoints().size() + ports.size() + reserve)) {
                 done = false;
@@ -259,9 +281,12 @@ final class TaskReconciler {
             alloc.freeIp(gone.networkId(), Ipv4.parse(gone.ip()));
             changed = true;
         }
-        if (changed) {
+        // A task drained by a scale-down and wanted again (scaled back up within the grace
+        // period) runs on: it never stopped.
+        if (changed || task.state() != TaskState.RUNNING) {
             plan.put(Keys.task(task.id()), new Task(task.version(), task.id(), task.serviceId(), task.slot(), task.nodeId(),
-                    task.state(), endpoints));
+                    TaskState.RUNNING, endpoints));
+            changed = true;
         }
 
         Set<String> wanted = new HashSet<>();

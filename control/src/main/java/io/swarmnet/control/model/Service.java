@@ -49,4 +49,9 @@ public record Service(int version, String id, String name, ServiceMode mode, int
                    Map<String, String> labels) {
         this(version, id, name, mode, replicas, endpointMode, networks, ports, command, labels, LbScheduler.RR);
     }
+
+    /** This service with {@code newReplicas} replicas. */
+    public Service withReplicas(int newReplicas) {
+        return new Service(version, id, name, mode, newReplicas, endpointMode, networks, ports, command, labels, lbScheduler);
+    }
 }

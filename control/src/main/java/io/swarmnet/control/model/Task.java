@@ -32,4 +32,9 @@ public record Task(int version, String id, String serviceId, int slot, String no
         }
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
     }
+
+    /** This task in {@code newState}. */
+    public Task withState(TaskState newState) {
+        return new Task(version, id, serviceId, slot, nodeId, newState, endpoints);
+    }
 }

@@ -2,6 +2,7 @@ package io.swarmnet.control.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.swarmnet.control.cluster.ClusterException.Reason;
 import io.swarmnet.control.ipam.Ipv4;
@@ -27,8 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.assertj.core.api.AbstractThrowableAssert;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -363,6 +364,41 @@ class ClusterStoreTest {
         // Freed addresses are handed out again, lowest first.
         assertThat(tasks).flatExtracting(Task::endpoints).extracting(TaskEndpoint::ip)
                 .containsExactlyInAnyOrder("10.0.9.3", "10.0.9.4", "10.0.9.5", "10.0.9.6");
+    }
+
+    @Test
+    void scalingDownDrainsTheHighestSlotsFirstAndTheUpdateAfterTheGraceRemovesThem() {
+        ClusterFixtures.nodes(store, "w1", "w2");
+        cluster.createNetwork(NetworkSpec.named("app").withSubnet("10.0.9.0/24"));
+        Service web = cluster.createService(ServiceSpec.replicated("web", 4).withNetworks(NetworkRequest.of("app")));
+        List<Task> before = cluster.read().tasksOf(web.id());
+
+        List<Task> draining = cluster.drainToReplicas("web", 2);
+
+        assertThat(draining).extracting(Task::slot).containsExactly(3, 4);
+        List<Task> during = cluster.read().tasksOf(web.id());
+        assertThat(during).extracting(Task::slot, Task::state).containsExactlyInAnyOrder(
+                tuple(1, TaskState.RUNNING), tuple(2, TaskState.RUNNING), tuple(3, TaskState.DRAINING), tuple(4, TaskState.DRAINING));
+        assertThat(during).as("a draining task keeps its address: its connections go on")
+                .flatExtracting(Task::endpoints).isEqualTo(before.stream().flatMap(t -> t.endpoints().stream()).toList());
+        assertThat(cluster.read().service("web").replicas()).isEqualTo(2);
+
+        cluster.updateService("web", ServiceUpdate.scale(2));
+        assertThat(cluster.read().tasksOf(web.id())).extracting(Task::slot, Task::state)
+                .containsExactly(tuple(1, TaskState.RUNNING), tuple(2, TaskState.RUNNING));
+    }
+
+    @Test
+    void aDrainingTaskScaledBackUpRunsOnAndDrainingNeverScalesUp() {
+        ClusterFixtures.nodes(store, "w1");
+        Service web = cluster.createService(ServiceSpec.replicated("web", 2));
+        String second = cluster.drainToReplicas("web", 1).get(0).id();
+
+        cluster.updateService("web", ServiceUpdate.scale(2));
+
+        assertThat(cluster.read().tasksOf(web.id())).extracting(Task::id, Task::state)
+                .contains(tuple(second, TaskState.RUNNING)).hasSize(2);
+        refused(() -> cluster.drainToReplicas("web", 3), Reason.INVALID).hasMessage("draining scales down: 3 is not 0-2");
     }
 
     @Test
