@@ -118,6 +118,31 @@ class DnsLabTest {
     }
 
     @Test
+    void aHundredTaskAnswerIsTruncatedOverUdpWithoutEdnsAndWholeOverTcp() {
+        // A service of 100 tasks in the cluster state: the resolver answers from the
+        // control plane's records, so the tasks need not run for the answer to be 100 long.
+        cluster.check("service", "create", "--name", "big", "--replicas", "100", "--endpoint-mode", "dnsrr",
+                "--network", "dnsa", "--", "sleep", "600");
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            List<String> overTcp = List.of();
+            while (overTcp.size() < 100 && System.nanoTime() < deadline) {
+                overTcp = answers(both, "+tcp", "tasks.big");
+            }
+            assertThat(overTcp).as("tasks.big over TCP").hasSize(100);
+
+            CommandRunner.Result udp = dig(both, "+noedns", "+ignore", "tasks.big");
+            assertThat(udp.stdout()).as("a 100-address answer over UDP without EDNS is cut at 512 bytes")
+                    .containsPattern(";; flags: qr[a-z ]* tc[a-z ]*;").doesNotContain("ANSWER: 100");
+            CommandRunner.Result edns = dig(both, "+bufsize=4096", "+ignore", "tasks.big");
+            assertThat(edns.stdout()).as("EDNS0 with a 4096-byte payload takes the whole answer").contains("ANSWER: 100")
+                    .doesNotContainPattern(";; flags: qr[a-z ]* tc");
+        } finally {
+            cluster.check("service", "rm", "big");
+        }
+    }
+
+    @Test
     void theLibcResolverFindsEveryNameForm() {
         List<String> names = List.of("web", "tasks.web", "web.1", "web.1." + web1.taskId(), "www", "web.dnsa", "rr",
                 "both", LabDns.EXTERNAL_NAME);
