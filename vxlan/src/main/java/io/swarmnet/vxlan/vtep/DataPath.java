@@ -156,7 +156,13 @@ final class DataPath {
             c.drop(DropReason.OVERSIZE);
             return;
         }
-        if (eth.etherType() == EthernetView.TYPE_IPV4) {
+        long dst = eth.dst();
+        int portId = net.localPort(dst);
+        int vtep = portId == NetworkTable.NO_PORT ? net.remoteVtep(dst) : NetworkTable.NO_VTEP;
+        // A VIP's MAC is in the ARP table only, never in the forwarding table, so only a
+        // frame the switch cannot place can be for a VIP: task-to-task traffic skips the
+        // load balancer altogether.
+        if (portId == NetworkTable.NO_PORT && vtep == NetworkTable.NO_VTEP && eth.etherType() == EthernetView.TYPE_IPV4) {
             int verdict = lb.fromPort(from.vni(), buf, frameOffset, frameLength, vnet.needsChecksum(),
                     portScratch, SwitchPort.VNET_HEADER_LENGTH);
             if (verdict >= 0) {
@@ -169,14 +175,15 @@ final class DataPath {
             if (verdict == NatStage.DROP) {
                 return;
             }
+            // Rewritten to a backend: place the frame by its new destination MAC.
+            dst = eth.dst();
+            portId = net.localPort(dst);
+            vtep = portId == NetworkTable.NO_PORT ? net.remoteVtep(dst) : NetworkTable.NO_VTEP;
         }
-        long dst = eth.dst();
-        int portId = net.localPort(dst);
         if (portId != NetworkTable.NO_PORT) {
             switchLocal(from, portId, c, buf, offset, length);
             return;
         }
-        int vtep = net.remoteVtep(dst);
         if (vtep == NetworkTable.NO_VTEP) {
             c.drop(DropReason.UNKNOWN_DESTINATION);
             return;
