@@ -1,12 +1,13 @@
 package io.swarmnet.agent.dns;
 
+import static io.swarmnet.agent.metrics.CallbackMetrics.counter;
+
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.swarmnet.dns.DnsCounters;
-import java.util.function.LongSupplier;
 
 /**
  * Exports the resolver's counters on the agent's /metrics, read at scrape time. Labels
@@ -63,9 +64,5 @@ public final class DnsMetrics {
                             .build())
                     .build();
         });
-    }
-
-    private static void counter(PrometheusRegistry registry, String name, String help, LongSupplier value) {
-        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong())).register(registry);
     }
 }

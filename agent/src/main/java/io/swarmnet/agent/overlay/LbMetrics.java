@@ -1,5 +1,8 @@
 package io.swarmnet.agent.overlay;
 
+import static io.swarmnet.agent.metrics.CallbackMetrics.counter;
+import static io.swarmnet.agent.metrics.CallbackMetrics.gauge;
+
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -11,7 +14,6 @@ import io.swarmnet.lb.table.Backend;
 import io.swarmnet.lb.table.VirtualServer;
 import io.swarmnet.packet.Ipv4Address;
 import java.util.Locale;
-import java.util.function.LongSupplier;
 
 /**
  * Exports the service load balancer's counters on the agent's /metrics, read at scrape
@@ -81,13 +83,5 @@ public final class LbMetrics {
                     }
                 })
                 .register(registry);
-    }
-
-    private static void counter(PrometheusRegistry registry, String name, String help, LongSupplier value) {
-        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong())).register(registry);
-    }
-
-    private static void gauge(PrometheusRegistry registry, String name, String help, LongSupplier value) {
-        GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong())).register(registry);
     }
 }

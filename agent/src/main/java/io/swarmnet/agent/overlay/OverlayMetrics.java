@@ -1,5 +1,7 @@
 package io.swarmnet.agent.overlay;
 
+import static io.swarmnet.agent.metrics.CallbackMetrics.counter;
+
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -107,9 +109,6 @@ public final class OverlayMetrics {
         watcher.onApplyLatency(nanos -> apply.observe(nanos / 1e9));
     }
 
-    private static void counter(PrometheusRegistry registry, String name, String help, java.util.function.LongSupplier value) {
-        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong())).register(registry);
-    }
 
     private static void perNetwork(PrometheusRegistry registry, OverlayDataPlane plane, String name, String help,
                                    ToLongFunction<NetworkCounters> value) {

@@ -14,9 +14,9 @@ import picocli.CommandLine;
  * @param out  standard output
  * @param err  standard error
  */
-record CliRun(int exit, String out, String err) {
+public record CliRun(int exit, String out, String err) {
 
-    static CliRun run(List<String> global, String... args) {
+    public static CliRun run(List<String> global, String... args) {
         CommandLine cl = Main.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -29,7 +29,7 @@ record CliRun(int exit, String out, String err) {
     }
 
     /** The output's lines. */
-    List<String> lines() {
+    public List<String> lines() {
         return out.lines().toList();
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swarmnet.agent.Main;
 import io.swarmnet.agent.api.ApiClient;
+import io.swarmnet.agent.cluster.CliRun;
 import io.swarmnet.agent.lab.CommandRunner;
 import io.swarmnet.agent.lab.LabExtension;
 import io.swarmnet.control.node.NodeId;
@@ -88,16 +89,9 @@ class AgentNodeTest {
     }
 
     private static String cli(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of("--data-root", dataRoot.toString()));
-        all.addAll(List.of(args));
-        int exit = cl.execute(all.toArray(String[]::new));
-        assertThat(exit).as("swarmnet %s: %s", String.join(" ", args), err).isZero();
-        return out.toString();
+        CliRun r = CliRun.run(List.of("--data-root", dataRoot.toString()), args);
+        assertThat(r.exit()).as("swarmnet %s: %s", String.join(" ", args), r.err()).isZero();
+        return r.out();
     }
 
     /** {@code swarmnet agent} in the node's namespace, its stderr in a file. */

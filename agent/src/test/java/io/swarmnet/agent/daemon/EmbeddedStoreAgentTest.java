@@ -2,20 +2,16 @@ package io.swarmnet.agent.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.swarmnet.agent.Main;
+import io.swarmnet.agent.cluster.CliRun;
 import io.swarmnet.control.node.NodeId;
 import io.swarmnet.control.testing.EtcdFixture;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** An agent without {@code --store} keeps the cluster in its host's embedded store, which the CLI shares. */
 @Timeout(120)
@@ -24,17 +20,10 @@ class EmbeddedStoreAgentTest {
     Path tmp;
 
     private static List<String> cli(Path dataRoot, String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of("--data-root", dataRoot.toString()));
-        all.addAll(List.of(args));
-        int exit = cl.execute(all.toArray(String[]::new));
-        assertThat(err.toString()).isEmpty();
-        assertThat(exit).isZero();
-        return out.toString().lines().toList();
+        CliRun r = CliRun.run(List.of("--data-root", dataRoot.toString()), args);
+        assertThat(r.err()).isEmpty();
+        assertThat(r.exit()).isZero();
+        return r.lines();
     }
 
     @Test

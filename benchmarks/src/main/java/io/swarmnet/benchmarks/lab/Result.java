@@ -40,40 +40,33 @@ public final class Result {
         return byMetric == null ? null : Stats.of(byMetric.get(metric));
     }
 
-    /** swarmnet's median over the anchor's, or null when either side has no samples. */
-    /** The variant every ratio is of: other challengers (nftables beside HAProxy) are shown, not divided. */
+    /** The variant every ratio and difference is of: another challenger (nftables beside HAProxy) is shown, not divided. */
     static final String SUBJECT = "swarmnet";
 
+    /** swarmnet's median over the anchor's, or null when either side has no samples. */
     public Double ratio(String metric) {
-        Stats subject = null;
-        Stats anchor = null;
-        for (Variant v : scenario.variants()) {
-            Stats s = stats(v.name(), metric);
-            if (v.anchor()) {
-                anchor = s;
-            } else if (v.name().equals(SUBJECT)) {
-                subject = s;
-            }
-        }
-        if (subject == null || anchor == null || anchor.median() == 0) {
-            return null;
-        }
-        return subject.median() / anchor.median();
+        Stats[] pair = subjectAndAnchor(metric);
+        return pair == null || pair[1].median() == 0 ? null : pair[0].median() / pair[1].median();
     }
 
     /** swarmnet's median minus the anchor's, or null when either side has no samples. */
     public Double difference(String metric) {
+        Stats[] pair = subjectAndAnchor(metric);
+        return pair == null ? null : pair[0].median() - pair[1].median();
+    }
+
+    /** {swarmnet's stats, the anchor's} of {@code metric}, or null when either has no samples. */
+    private Stats[] subjectAndAnchor(String metric) {
         Stats subject = null;
         Stats anchor = null;
         for (Variant v : scenario.variants()) {
-            Stats s = stats(v.name(), metric);
             if (v.anchor()) {
-                anchor = s;
-            } else {
-                subject = s;
+                anchor = stats(v.name(), metric);
+            } else if (v.name().equals(SUBJECT)) {
+                subject = stats(v.name(), metric);
             }
         }
-        return subject == null || anchor == null ? null : subject.median() - anchor.median();
+        return subject == null || anchor == null ? null : new Stats[] {subject, anchor};
     }
 
     public Scenario scenario() {

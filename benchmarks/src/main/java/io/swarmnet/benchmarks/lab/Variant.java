@@ -11,8 +11,10 @@ import java.util.Map;
 public interface Variant {
     String name();
 
-    /** True for the reference the ratio divides by. */
-    boolean anchor();
+    /** True for the reference the ratio divides by; the challengers are not. */
+    default boolean anchor() {
+        return false;
+    }
 
     /** Why this variant cannot run yet (e.g. the feature lands with a later issue), or null. */
     default String unavailableReason() {

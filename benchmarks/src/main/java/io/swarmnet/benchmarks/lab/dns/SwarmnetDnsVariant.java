@@ -17,10 +17,6 @@ final class SwarmnetDnsVariant implements Variant {
         return "swarmnet";
     }
 
-    @Override
-    public boolean anchor() {
-        return false;
-    }
 
     @Override
     public void setUp(LabHosts lab) throws Exception {

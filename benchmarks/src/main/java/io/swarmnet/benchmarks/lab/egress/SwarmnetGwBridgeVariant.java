@@ -24,10 +24,6 @@ final class SwarmnetGwBridgeVariant implements Variant {
         return "swarmnet";
     }
 
-    @Override
-    public boolean anchor() {
-        return false;
-    }
 
     @Override
     public void setUp(LabHosts lab) {

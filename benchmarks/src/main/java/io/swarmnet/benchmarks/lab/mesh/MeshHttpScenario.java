@@ -72,10 +72,6 @@ public final class MeshHttpScenario implements Scenario {
             return "swarmnet";
         }
 
-        @Override
-        public boolean anchor() {
-            return false;
-        }
 
         @Override
         public void setUp(LabHosts lab) throws Exception {

@@ -27,10 +27,6 @@ final class NftDnatVariant implements Variant {
         return "nftables-dnat";
     }
 
-    @Override
-    public boolean anchor() {
-        return false;
-    }
 
     @Override
     public void setUp(LabHosts lab) throws Exception {

@@ -29,10 +29,6 @@ final class SwarmnetOverlayVariant implements Variant {
         return "swarmnet";
     }
 
-    @Override
-    public boolean anchor() {
-        return false;
-    }
 
     @Override
     public void setUp(LabHosts lab) throws Exception {
