@@ -107,6 +107,13 @@ public final class OverlayMetrics {
                 .classicOnly()
                 .register(registry);
         watcher.onApplyLatency(nanos -> apply.observe(nanos / 1e9));
+        Histogram lag = Histogram.builder()
+                .name("swarmnet_cluster_commit_to_applied_seconds")
+                .help("From a change's commit by the cluster CLI (its clock) to this node's view having it")
+                .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10)
+                .classicOnly()
+                .register(registry);
+        watcher.onCommitLag(millis -> lag.observe(millis / 1e3));
     }
 
 

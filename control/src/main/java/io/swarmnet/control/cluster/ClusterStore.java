@@ -6,6 +6,7 @@ import io.swarmnet.control.ipam.Ipv4Subnet;
 import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.AllocCounter;
 import io.swarmnet.control.model.ClusterConfig;
+import io.swarmnet.control.model.CommitStamp;
 import io.swarmnet.control.model.EndpointMode;
 import io.swarmnet.control.model.Network;
 import io.swarmnet.control.model.NetworkAttachment;
@@ -603,6 +604,9 @@ public final class ClusterStore {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Allocation alloc = new Allocation(read());
             T result = decide.apply(alloc);
+            if (alloc.plan().hasOperations()) {
+                alloc.plan().put(Keys.COMMIT_STAMP, new CommitStamp(System.currentTimeMillis()));
+            }
             if (!alloc.plan().hasOperations() || store.commit(alloc.plan().transaction()).succeeded()) {
                 return result;
             }

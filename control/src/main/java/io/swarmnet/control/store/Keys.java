@@ -27,6 +27,12 @@ public final class Keys {
      * the cluster view: watchers of {@link #ROOT} skip it.
      */
     public static final String ALLOC = ROOT + "alloc/";
+    /**
+     * When the last change through the cluster CLI was committed, as the writer's wall
+     * clock ({@link io.swarmnet.control.model.CommitStamp}), written in the same
+     * transaction: watchers time commit-to-applied by it. Not part of the cluster view.
+     */
+    public static final String COMMIT_STAMP = ROOT + "meta/commit-stamp";
 
     private Keys() {
     }

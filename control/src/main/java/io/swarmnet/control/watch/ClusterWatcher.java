@@ -223,6 +223,8 @@ public final class ClusterWatcher implements AutoCloseable {
         if (step.applied() > 0) {
             publish(step, ViewUpdate.Cause.EVENTS);
             metrics.applied(System.nanoTime() - firstArrival);
+            long now = System.currentTimeMillis();
+            step.commitStamps().forEach(stamp -> metrics.committedAgo(now - stamp));
         }
     }
 

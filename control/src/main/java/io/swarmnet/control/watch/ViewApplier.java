@@ -1,6 +1,9 @@
 package io.swarmnet.control.watch;
 
+import io.swarmnet.control.model.CommitStamp;
+import io.swarmnet.control.model.ModelJson;
 import io.swarmnet.control.store.KeyValue;
+import io.swarmnet.control.store.Keys;
 import io.swarmnet.control.store.Listing;
 import io.swarmnet.control.store.WatchEvent;
 import io.swarmnet.control.view.ClusterView;
@@ -13,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +44,11 @@ final class ViewApplier {
      * @param skipped  events at or below the old view's revision, already applied
      * @param rejected records left out because they did not decode
      */
-    record Step(ClusterView view, List<ViewChange> changes, int applied, int skipped, int rejected) {
+    record Step(ClusterView view, List<ViewChange> changes, int applied, int skipped, int rejected,
+                List<Long> commitStamps) {
+        Step(ClusterView view, List<ViewChange> changes, int applied, int skipped, int rejected) {
+            this(view, changes, applied, skipped, rejected, List.of());
+        }
     }
 
     /**
@@ -54,6 +62,7 @@ final class ViewApplier {
         int applied = 0;
         int skipped = 0;
         int rejected = 0;
+        List<Long> stamps = new ArrayList<>();
         for (WatchEvent event : events) {
             if (event.revision() <= floor) {
                 skipped++;
@@ -67,6 +76,10 @@ final class ViewApplier {
             }
             last = event.revision();
             applied++;
+            if (event.key().equals(Keys.COMMIT_STAMP) && event.type() == WatchEvent.Type.PUT) {
+                commitStamp(event).ifPresent(stamps::add);
+                continue;
+            }
             ClusterKey key = RecordSchema.parseKey(event.key());
             if (key == null) {
                 continue;
@@ -84,7 +97,17 @@ final class ViewApplier {
             }
         }
         ClusterView next = applied == 0 ? view : editor.build(last);
-        return new Step(next, applied == 0 ? List.of() : editor.changes(), applied, skipped, rejected);
+        return new Step(next, applied == 0 ? List.of() : editor.changes(), applied, skipped, rejected, stamps);
+    }
+
+    /** The commit time a stamp carries; a stamp that does not decode only costs its figure. */
+    private static Optional<Long> commitStamp(WatchEvent event) {
+        try {
+            return Optional.of(ModelJson.read(event.value(), CommitStamp.class).epochMillis());
+        } catch (RuntimeException e) {
+            LOG.debug("unreadable commit stamp at revision {}", event.revision(), e);
+            return Optional.empty();
+        }
     }
 
     /**

@@ -6,11 +6,11 @@ import java.util.function.LongConsumer;
  * The counters and gauges of one {@link ClusterWatcher}, for the agent's {@code /metrics}.
  * Written only by the watcher's thread, read by anyone at scrape time.
  *
- * <p>There is no commit-to-applied lag here: etcd keeps no commit time with a revision,
- * so the watcher cannot know it. What it can time is its own share, from a change's
- * arrival to every listener having taken the new view ({@link #onApplyLatency}); the
- * benchmarks measure commit to applied end to end, and {@link #lastUpdateMillis()} tells
- * how stale the view may be.
+ * <p>Two latencies: its own share, from a change's arrival to every listener having taken
+ * the new view ({@link #onApplyLatency}), and commit to applied ({@link #onCommitLag}),
+ * which etcd cannot tell (it keeps no time with a revision), so the cluster CLI commits a
+ * {@code CommitStamp} with every change and the watcher reads the writer's clock from it.
+ * {@link #lastUpdateMillis()} tells how stale the view may be.
  */
 public final class WatcherMetrics {
     // Single writer (the watcher thread): volatile makes each write visible to the scraper,
@@ -28,6 +28,7 @@ public final class WatcherMetrics {
     private volatile long lastUpdateMillis;
     private volatile long servingMember;
     private volatile LongConsumer applyLatency = nanos -> { };
+    private volatile LongConsumer commitLag = millis -> { };
 
     /** The store revision of the current view. */
     public long revision() {
@@ -99,6 +100,18 @@ public final class WatcherMetrics {
 
     void applied(long nanos) {
         applyLatency.accept(nanos);
+    }
+
+    /**
+     * Receives, for every change committed through the cluster CLI, the milliseconds from
+     * its commit (the writer's clock) to this view having it; called on the watcher's thread.
+     */
+    public void onCommitLag(LongConsumer observer) {
+        commitLag = observer;
+    }
+
+    void committedAgo(long millis) {
+        commitLag.accept(Math.max(0, millis));
     }
 
     void published(long newRevision, int events, long nowMillis) {

@@ -7,6 +7,8 @@ import static io.swarmnet.control.testing.ClusterRecords.task;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swarmnet.control.cluster.ClusterStore;
+import io.swarmnet.control.cluster.NetworkSpec;
 import io.swarmnet.control.model.ModelJson;
 import io.swarmnet.control.store.EmbeddedStore;
 import io.swarmnet.control.store.Keys;
@@ -44,6 +46,27 @@ class ClusterWatcherEmbeddedStoreTest {
             assertThat(watcher.metrics().recordsRejected()).isEqualTo(1);
             assertThat(applyNanos).as("each watched batch is timed, the initial listing is not").isNotEmpty()
                     .allSatisfy(n -> assertThat(n).isPositive().isLessThan(TIMEOUT.toNanos()));
+        }
+    }
+
+    @Test
+    void aChangeThroughTheClusterStoreIsTimedFromItsCommitAndTheStampStaysOutOfTheView(@TempDir Path dir) throws Exception {
+        try (EmbeddedStore store = EmbeddedStore.open(dir.resolve("store"));
+             ClusterWatcher watcher = new ClusterWatcher(store)) {
+            java.util.List<Long> lags = new java.util.concurrent.CopyOnWriteArrayList<>();
+            watcher.metrics().onCommitLag(lags::add);
+            watcher.start();
+            ClusterStore cluster = new ClusterStore(store);
+            long before = System.currentTimeMillis();
+
+            cluster.createNetwork(NetworkSpec.named("app").withSubnet("10.0.9.0/24"));
+
+            long committed = store.get(Keys.COMMIT_STAMP).orElseThrow().modRevision();
+            assertThat(watcher.awaitRevision(committed, TIMEOUT)).isTrue();
+            assertThat(lags).singleElement().satisfies(lag ->
+                    assertThat(lag).isBetween(0L, System.currentTimeMillis() - before));
+            assertThat(watcher.view().networks()).hasSize(1);
+            assertThat(watcher.metrics().recordsRejected()).isZero();
         }
     }
 }
