@@ -102,6 +102,8 @@ class ObservabilityLabTest {
                 "--storage.tsdb.path=" + scratch.resolve("tsdb"), "--web.listen-address=127.0.0.1:9090", "--log.level=warn");
 
         awaitQuery("count(up{job=\"swarmnet\"} == 1)", 3.0);
+        // The deploy went through the cluster CLI: every agent timed its commits.
+        awaitQuery("count(swarmnet_cluster_commit_to_applied_seconds_count > 0)", 3.0);
         // Five VXLAN datagrams from the client, which is no cluster node: each is dropped
         // and counted as from an unknown peer, and nothing else on m1 sends such traffic.
         CommandRunner.Result sent = LAB.exec("client", EXEC, List.of("bash", "-c",
