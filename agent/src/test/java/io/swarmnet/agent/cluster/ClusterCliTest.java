@@ -398,6 +398,10 @@ class ClusterCliTest {
         assertUsageError(swarmnet("network", "create", "--opt", "foo=1", "app"), "unsupported network option 'foo=1'");
         assertUsageError(swarmnet("network", "ls", "--format", "{{.Name}}"), "unsupported --format");
         assertUsageError(swarmnet("service", "update", "--publish-add", "x:80", "web"), "invalid published port 'x'");
+        assertUsageError(swarmnet("service", "update", "--replicas", "1", "--stop-grace-period", "10", "web"),
+                "invalid --stop-grace-period: '10' is not a duration like 10s, 1m30s or 500ms");
+        assertUsageError(swarmnet("service", "update", "--replicas", "1", "--stop-grace-period", "25h", "web"),
+                "invalid --stop-grace-period: '25h' is longer than a day");
         assertUsageError(swarmnet("service", "create"), "Missing required option: '--name=NAME'");
     }
 }
