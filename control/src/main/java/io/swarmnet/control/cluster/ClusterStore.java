@@ -604,7 +604,9 @@ public final class ClusterStore {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Allocation alloc = new Allocation(read());
             T result = decide.apply(alloc);
-            if (alloc.plan().hasOperations()) {
+            // A plan filled to etcd's limit goes without its stamp: the lag metric misses one
+            // sample rather than the change failing.
+            if (alloc.plan().hasOperations() && alloc.plan().fits(1)) {
                 alloc.plan().put(Keys.COMMIT_STAMP, new CommitStamp(System.currentTimeMillis()));
             }
             if (!alloc.plan().hasOperations() || store.commit(alloc.plan().transaction()).succeeded()) {
