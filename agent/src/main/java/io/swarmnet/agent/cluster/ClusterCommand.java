@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -52,6 +53,25 @@ abstract class ClusterCommand implements Callable<Integer> {
      * The {@code inspect} verbs, as docker does them: each reference found is printed, each
      * one that is not gets an error line, and the exit code is 1 if any was not found.
      */
+    /**
+     * Removes each reference in turn as docker's {@code rm} does: prints it once removed,
+     * its error otherwise, and goes on; 1 when any failed.
+     */
+    int removeEach(List<String> refs, Consumer<String> remove) {
+        int exit = 0;
+        for (String ref : refs) {
+            try {
+                remove.accept(ref);
+                out().println(ref);
+                out().flush();
+            } catch (ClusterException e) {
+                error(e.getMessage());
+                exit = 1;
+            }
+        }
+        return exit;
+    }
+
     int inspectEach(List<String> refs, String format, Function<String, Object> inspect) {
         List<Object> found = new ArrayList<>();
         int exit = 0;

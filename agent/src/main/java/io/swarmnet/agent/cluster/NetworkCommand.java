@@ -1,6 +1,5 @@
 package io.swarmnet.agent.cluster;
 
-import io.swarmnet.control.cluster.ClusterException;
 import io.swarmnet.control.cluster.ClusterSnapshot;
 import io.swarmnet.control.cluster.ClusterStore;
 import io.swarmnet.control.cluster.NetworkSpec;
@@ -143,18 +142,7 @@ public final class NetworkCommand {
 
         @Override
         int run(ClusterStore cluster, StoreOptions options) {
-            int exit = 0;
-            for (String ref : refs) {
-                try {
-                    cluster.removeNetwork(ref);
-                    out().println(ref);
-                    out().flush();
-                } catch (ClusterException e) {
-                    error(e.getMessage());
-                    exit = 1;
-                }
-            }
-            return exit;
+            return removeEach(refs, cluster::removeNetwork);
         }
     }
 

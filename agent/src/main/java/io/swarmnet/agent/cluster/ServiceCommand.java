@@ -1,7 +1,6 @@
 package io.swarmnet.agent.cluster;
 
 import io.swarmnet.agent.cli.UserException;
-import io.swarmnet.control.cluster.ClusterException;
 import io.swarmnet.control.cluster.ClusterSnapshot;
 import io.swarmnet.control.cluster.ClusterStore;
 import io.swarmnet.control.cluster.NetworkRequest;
@@ -273,18 +272,7 @@ public final class ServiceCommand {
 
         @Override
         int run(ClusterStore cluster, StoreOptions options) {
-            int exit = 0;
-            for (String ref : refs) {
-                try {
-                    cluster.removeService(ref);
-                    out().println(ref);
-                    out().flush();
-                } catch (ClusterException e) {
-                    error(e.getMessage());
-                    exit = 1;
-                }
-            }
-            return exit;
+            return removeEach(refs, cluster::removeService);
         }
     }
 
