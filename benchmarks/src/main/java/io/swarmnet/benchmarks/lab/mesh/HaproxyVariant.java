@@ -76,7 +76,7 @@ final class HaproxyVariant implements Variant {
 
     @Override
     public Map<String, Double> measure(LabHosts lab, int seconds) throws Exception {
-        return MeshHttpScenario.measure(lab, backends.entryHost(), PORT, seconds);
+        return MeshHttpScenario.measure(lab, backends.entryHost(), PORT, seconds, MeshLoad.PortLane.PROXIED);
     }
 
     @Override

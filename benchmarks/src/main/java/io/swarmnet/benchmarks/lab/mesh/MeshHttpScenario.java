@@ -55,8 +55,10 @@ public final class MeshHttpScenario implements Scenario {
     }
 
     /** Both cases against {@code host:port}, as the scenario's four figures. */
-    static Map<String, Double> measure(LabHosts lab, String host, int port, int seconds) throws Exception {
-        return MeshLoad.measure(lab, lab.namespace("client"), "http://" + lab.address(host) + ":" + port + "/", seconds);
+    static Map<String, Double> measure(LabHosts lab, String host, int port, int seconds, MeshLoad.PortLane lane)
+            throws Exception {
+        return MeshLoad.measure(lab, lab.namespace("client"), "http://" + lab.address(host) + ":" + port + "/", seconds,
+                lane);
     }
 
     /** swarmnet's routing mesh: the service's own published port on the entry host. */
@@ -80,7 +82,8 @@ public final class MeshHttpScenario implements Scenario {
 
         @Override
         public Map<String, Double> measure(LabHosts lab, int seconds) throws Exception {
-            return MeshHttpScenario.measure(lab, backends.entryHost(), MeshBackends.MESH_PORT, seconds);
+            return MeshHttpScenario.measure(lab, backends.entryHost(), MeshBackends.MESH_PORT, seconds,
+                    MeshLoad.PortLane.MESH);
         }
 
         @Override

@@ -48,7 +48,7 @@ final class NftDnatVariant implements Variant {
 
     @Override
     public Map<String, Double> measure(LabHosts lab, int seconds) throws Exception {
-        return MeshHttpScenario.measure(lab, backends.entryHost(), PORT, seconds);
+        return MeshHttpScenario.measure(lab, backends.entryHost(), PORT, seconds, MeshLoad.PortLane.NFT);
     }
 
     @Override

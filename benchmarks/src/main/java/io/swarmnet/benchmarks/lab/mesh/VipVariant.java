@@ -61,7 +61,8 @@ final class VipVariant implements Variant {
 
     @Override
     public Map<String, Double> measure(LabHosts lab, int seconds) throws Exception {
-        return MeshLoad.measure(lab, client.namespace(), url(), seconds);
+        // Each variant deploys its own backend and client tasks, so no TIME_WAIT carries over.
+        return MeshLoad.measure(lab, client.namespace(), url(), seconds, MeshLoad.PortLane.ALONE);
     }
 
     @Override
