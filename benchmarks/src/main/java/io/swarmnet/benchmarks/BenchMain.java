@@ -51,6 +51,11 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "8", description = "Length of one measurement (default: ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "3",
+            description = "Run each variant once for this long before the repetitions, not counted; 0 for none"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
     @Option(names = "--lab", paramLabel = "LAB", defaultValue = "bench", description = "Name of the lab to build (default: ${DEFAULT-VALUE}).")
     String labName;
 
@@ -88,6 +93,9 @@ public final class BenchMain implements Callable<Integer> {
         if (reps < 1 || seconds < 1) {
             throw new UserException("--reps and --seconds must be at least 1");
         }
+        if (warmup < 0) {
+            throw new UserException("--warmup must be 0 or more");
+        }
         Set<String> known = s.variants().stream().map(v -> v.name()).collect(Collectors.toSet());
         for (String v : variants) {
             if (!known.contains(v)) {
@@ -96,7 +104,7 @@ public final class BenchMain implements Callable<Integer> {
         }
         CliLab lab = CliLab.up(labName, s.managers(), s.workers(), underlayMtu);
         try {
-            Result result = new Runner(out).run(s, lab, reps, seconds, variants);
+            Result result = new Runner(out).run(s, lab, reps, seconds, variants, warmup);
             Report report = new Report(result, Environment.describe(List.of("iperf3", "etcd", "wrk", "haproxy", "dnsperf",
                     "dnsmasq")));
             out.println();

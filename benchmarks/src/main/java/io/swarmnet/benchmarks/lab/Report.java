@@ -32,8 +32,11 @@ public final class Report {
         StringBuilder md = new StringBuilder();
         Scenario s = result.scenario;
         md.append("# ").append(s.name()).append("\n\n").append(s.description()).append("\n\n");
-        md.append(String.format(Locale.ROOT, "%d repetitions of %d s, variants alternating; started %s.%n%n",
-                result.repetitions, result.seconds, result.started));
+        md.append(String.format(Locale.ROOT, "%d repetitions of %d s, variants alternating%s; started %s.%n%n",
+                result.repetitions, result.seconds, result.warmupSeconds == 0 ? ""
+                        : String.format(Locale.ROOT, ", after a warm-up run of %d s of each (not counted)",
+                                result.warmupSeconds),
+                result.started));
         md.append("| metric | variant | median | min | max | n |\n|---|---|---:|---:|---:|---:|\n");
         for (Metric m : s.metrics()) {
             for (Variant v : s.variants()) {
@@ -71,6 +74,7 @@ public final class Report {
         root.put("started", result.started.toString());
         root.put("repetitions", result.repetitions);
         root.put("seconds", result.seconds);
+        root.put("warmupSeconds", result.warmupSeconds);
         root.put("environment", environment);
         Map<String, Object> metrics = new LinkedHashMap<>();
         for (Metric m : s.metrics()) {

@@ -12,15 +12,18 @@ public final class Result {
     final int repetitions;
     final int seconds;
     final Instant started;
+    /** Seconds each variant ran once before the repetitions, not counted; 0 for none. */
+    final int warmupSeconds;
     /** variant name -> metric name -> samples, in variant order. */
     final Map<String, Map<String, List<Double>>> samples = new LinkedHashMap<>();
     /** variant name -> why it did not run. */
     final Map<String, String> skipped = new LinkedHashMap<>();
 
-    Result(Scenario scenario, int repetitions, int seconds, Instant started) {
+    Result(Scenario scenario, int repetitions, int seconds, int warmupSeconds, Instant started) {
         this.scenario = scenario;
         this.repetitions = repetitions;
         this.seconds = seconds;
+        this.warmupSeconds = warmupSeconds;
         this.started = started;
     }
 

@@ -165,10 +165,21 @@ class RunnerTest {
     void onlySelectedVariantsRunAndTheOthersAreNamedAsNotSelected() throws Exception {
         Scenario s = scenario(new FakeVariant("anchor", true, 10, null, false),
                 new FakeVariant("swarmnet", false, 15, null, false));
-        Result r = new Runner(quiet()).run(s, NO_LAB, 1, 1, Set.of("anchor"));
+        Result r = new Runner(quiet()).run(s, NO_LAB, 1, 1, Set.of("anchor"), 0);
         assertThat(calls).containsExactly("setUp anchor", "measure anchor", "tearDown anchor");
         assertThat(r.ratio("rate")).isNull();
         assertThat(new Report(r, Map.of()).markdown()).contains("swarmnet: not selected (--variants)");
+    }
+
+    @Test
+    void warmUpRunsEachVariantOnceFirstAndIsNotCounted() throws Exception {
+        Scenario s = scenario(new FakeVariant("anchor", true, 10, null, false),
+                new FakeVariant("swarmnet", false, 15, null, false));
+        Result r = new Runner(quiet()).run(s, NO_LAB, 1, 1, Set.of(), 2);
+        assertThat(calls.stream().filter(c -> c.startsWith("measure")))
+                .containsExactly("measure anchor", "measure swarmnet", "measure anchor", "measure swarmnet");
+        assertThat(r.stats("anchor", "rate").n()).isEqualTo(1);
+        assertThat(new Report(r, Map.of()).markdown()).contains("after a warm-up run of 2 s of each (not counted)");
     }
 
     @Test
