@@ -594,7 +594,7 @@ public final class NatStage {
     }
 
     /** Hashes what identifies a client's flow for consistent hashing: its address, port and protocol. */
-    static int flowHash(int client, int port, int protocol) {
+    public static int flowHash(int client, int port, int protocol) {
         long z = ((long) client << 32) ^ ((long) port << 8) ^ protocol;
         z = (z ^ (z >>> 33)) * 0xFF51AFD7ED558CCDL;
         z = (z ^ (z >>> 33)) * 0xC4CEB9FE1A85EC53L;

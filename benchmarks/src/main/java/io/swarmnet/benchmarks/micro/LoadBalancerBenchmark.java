@@ -4,9 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.swarmnet.lb.LbConfig;
 import io.swarmnet.lb.NatStage;
+import io.swarmnet.lb.conntrack.ConntrackTable;
 import io.swarmnet.lb.scheduler.SchedulerType;
 import io.swarmnet.lb.table.BackendState;
 import io.swarmnet.lb.table.ServiceTable;
+import io.swarmnet.lb.table.VirtualServer;
 import io.swarmnet.packet.Checksums;
 import io.swarmnet.packet.EthernetView;
 import io.swarmnet.packet.Ipv4View;
@@ -36,7 +38,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       lookup, TCP state, destination rewrite with incremental checksums;</li>
  *   <li>{@code newFlow}: a SYN of a new flow: scheduler pick, conntrack insert (evicting the
  *       oldest embryonic flow once the embryonic budget is full), rewrite;</li>
- *   <li>{@code reply}: a reply of a random tracked flow: reverse lookup and source rewrite.</li>
+ *   <li>{@code reply}: a reply of a random tracked flow: reverse lookup and source rewrite;</li>
+ *   <li>{@code pickNewFlow}: the issue's "backend pick + conntrack lookup" for a flow not
+ *       yet tracked: the lookup that misses in the 100k-flow table and the scheduler's pick,
+ *       without the insert that {@code newFlow} also pays.</li>
  * </ul>
  * Each operation also puts back the few bytes the rewrite changed (a handful of absolute
  * writes), so the same frames can be sent again.
@@ -73,6 +78,9 @@ public class LoadBalancerBenchmark {
     private int next;
     private int newClient = 0x0B00_0000;
     private int newPort = 1024;
+    private VirtualServer pickServer;
+    private int pickClient = 0x0C00_0000;
+    private int pickPort = 1024;
 
     private static int client(int flow) {
         return 0x0A01_0000 + flow / 50_000;
@@ -125,6 +133,7 @@ public class LoadBalancerBenchmark {
             long backendMac = replies.getLong(i * STRIDE) >>> 16;
             write(replies, i * STRIDE, CLIENT_MAC, backendMac, backend, client(f), 80, port(f), TcpView.ACK);
         }
+        pickServer = stage.table().service(VNI, VIP);
         syn = direct(FRAME);
         write(syn, 0, VIP_MAC, CLIENT_MAC, newClient, VIP, newPort, 80, TcpView.SYN);
     }
@@ -201,6 +210,20 @@ public class LoadBalancerBenchmark {
         int verdict = stage.fromPort(VNI, f, 0, FRAME, false, out, 0);
         restoreForward(f, 0, ipChecksum, tcpChecksum);
         return verdict;
+    }
+
+    @Benchmark
+    public int pickNewFlow() {
+        if (++pickPort > 65535) {
+            pickPort = 1024;
+            pickClient++;
+        }
+        int slot = stage.conntrack().find(ConntrackTable.forwardA(pickClient, VIP),
+                ConntrackTable.forwardB(VNI, Ipv4View.PROTOCOL_TCP, pickPort, 80), System.nanoTime());
+        if (slot != ConntrackTable.NONE) {
+            throw new IllegalStateException("a new flow was found tracked");
+        }
+        return pickServer.pick(NatStage.flowHash(pickClient, pickPort, Ipv4View.PROTOCOL_TCP), pickClient);
     }
 
     @Benchmark
