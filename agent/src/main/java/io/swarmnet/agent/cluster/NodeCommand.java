@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code swarmnet node}: the nodes whose agents registered, as {@code docker node} shows them. */
-@Command(name = "node", mixinStandardHelpOptions = true, description = "Show the cluster's nodes.",
-        subcommands = {NodeCommand.Ls.class, NodeCommand.Inspect.class})
+@Command(name = "node", mixinStandardHelpOptions = true, description = "Show and weight the cluster's nodes.",
+        subcommands = {NodeCommand.Ls.class, NodeCommand.Inspect.class, NodeCommand.Update.class})
 public final class NodeCommand {
 
     /** {@code node ls}: status from each agent's lease, manager status from the etcd members. */
@@ -86,12 +86,36 @@ public final class NodeCommand {
             ClusterSnapshot snap = cluster.read();
             Managers managers = new Managers(cluster, options, snap.nodes());
             return inspectEach(refs, format, ref -> {
-                String resolved = ref.equals("self") ? options.localNodeId().orElseThrow(() -> new ClusterException(
-                        ClusterException.Reason.NOT_FOUND, "this host has no node id under " + options.dataRoot
-                                + ": no agent ran here with this --data-root")) : ref;
-                return inspect(snap.node(resolved), managers);
+                return inspect(snap.node(resolve(ref, options)), managers);
             });
         }
+    }
+
+    /** {@code node update --lb-weight N NODE}: the node's tasks' share of new flows in {@code wrr} services. */
+    @Command(name = "update", mixinStandardHelpOptions = true, description = "Update a node.")
+    static final class Update extends ClusterCommand {
+        @Parameters(paramLabel = "NODE", description = "Hostname, ID, ID prefix, or self.")
+        String ref;
+
+        @Option(names = "--lb-weight", paramLabel = "N", required = true,
+                description = "Weight of the node's tasks in services with --lb-scheduler wrr, 1 to "
+                        + Node.MAX_LB_WEIGHT + " (every node starts at " + Node.DEFAULT_LB_WEIGHT
+                        + "): a node of weight 3 gets three new flows for every one of a node of weight 1.")
+        int weight;
+
+        @Override
+        int run(ClusterStore cluster, StoreOptions options) {
+            out().println(cluster.setNodeWeight(resolve(ref, options), weight).id());
+            out().flush();
+            return 0;
+        }
+    }
+
+    /** {@code self} is the node of the agent that ran with this host's {@code --data-root}; anything else is as given. */
+    static String resolve(String ref, StoreOptions options) {
+        return ref.equals("self") ? options.localNodeId().orElseThrow(() -> new ClusterException(
+                ClusterException.Reason.NOT_FOUND, "this host has no node id under " + options.dataRoot
+                        + ": no agent ran here with this --data-root")) : ref;
     }
 
     static String status(NodeStatus n) {
@@ -107,6 +131,7 @@ public final class NodeCommand {
         Map<String, Object> specMap = new LinkedHashMap<>();
         specMap.put("Role", node.role().label());
         specMap.put("Availability", node.availability().label());
+        specMap.put("LbWeight", node.weight());
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("State", n.state().label());
         status.put("Addr", node.advertiseAddr());

@@ -65,11 +65,11 @@ public final class ServiceTableMapper {
                 if (backend.local()) {
                     Integer port = localPorts.get(key(vs.vni(), backend.mac()));
                     if (port != null) {
-                        b.backend(vs.vni(), vs.vip(), backend.ip(), backend.mac(), port, 0, state, 1);
+                        b.backend(vs.vni(), vs.vip(), backend.ip(), backend.mac(), port, 0, state, backend.weight());
                     }
                 } else if (unicast(backend.vtep())) {
                     b.backend(vs.vni(), vs.vip(), backend.ip(), backend.mac(), io.swarmnet.lb.table.Backend.REMOTE,
-                            backend.vtep(), state, 1);
+                            backend.vtep(), state, backend.weight());
                 }
             }
         }

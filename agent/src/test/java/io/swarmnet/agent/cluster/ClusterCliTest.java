@@ -211,6 +211,18 @@ class ClusterCliTest {
     }
 
     @Test
+    void nodeUpdateWeightsANodesTasksAndRefusesBadWeights() {
+        CliRun updated = swarmnet("node", "update", "--lb-weight", "3", "w1");
+        ok(updated);
+        assertThat(updated.out().strip()).isEqualTo(W1);
+        assertThat(swarmnet("node", "inspect", "w1").out()).contains("\"LbWeight\": 3");
+        assertThat(swarmnet("node", "inspect", "w2").out()).contains("\"LbWeight\": 1");
+        assertFails(swarmnet("node", "update", "--lb-weight", "0", "w1"), "weight 0 is outside 1..65535");
+        assertFails(swarmnet("node", "update", "--lb-weight", "2", "nope"), "No such node: nope");
+        assertThat(swarmnet("node", "update", "w1").exit()).isEqualTo(2);
+    }
+
+    @Test
     void initOnceThenSayThatTheClusterExists() {
         CliRun first = swarmnet("init");
         ok(first);

@@ -47,6 +47,7 @@ class VipLabTest {
     private static final CommandRunner RUNNER = new CommandRunner();
     private static LabTasks tasks;
     private static LabTask client;
+    private static List<LabTask> web;
     private static String vip;
 
     @TempDir
@@ -55,7 +56,7 @@ class VipLabTest {
     @BeforeAll
     static void deployAServiceOnEveryHost() {
         tasks = LabTasks.open(LAB.lab());
-        List<LabTask> web = tasks.deploy(new DeploySpec("web", 4, null, List.of(), List.of("swarmnet", "echo-server")));
+        web = tasks.deploy(new DeploySpec("web", 4, null, List.of(), List.of("swarmnet", "echo-server")));
         assertThat(web).extracting(LabTask::host).contains("m1", "w1", "w2");
         // The client is a task of the service itself (a second service would cost half a
         // minute of deploying): the VIP never sends it to itself, so its flows spread over
@@ -124,6 +125,41 @@ class VipLabTest {
         assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
     }
 
+    @Test
+    @Order(4)
+    void weightedRoundRobinGivesEachTaskItsNodesShareOfNewFlows() {
+        LabCluster cluster = new LabCluster(LAB.lab());
+        String heavy = web.get(1).host();
+        String heavyNode = cluster.lines("node", "ls", "--format", "json").stream().map(n -> n.path("Hostname").asText())
+                .filter(h -> h.endsWith("-" + heavy)).findFirst().orElseThrow();
+        cluster.check("service", "update", "--lb-scheduler", "wrr", "web");
+        cluster.check("node", "update", "--lb-weight", "3", heavyNode);
+        try {
+            // Over any run of picks as long as the weights' sum, each task is picked its
+            // weight's times; the client's own turns go to the next, so two runs serve
+            // twice every other task's weight.
+            Map<String, Integer> expected = new TreeMap<>();
+            int requests = 0;
+            for (LabTask t : web) {
+                if (t != client) {
+                    int weight = t.host().equals(heavy) ? 3 : 1;
+                    expected.put(t.name(), 2 * weight);
+                    requests += 2 * weight;
+                }
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            Map<String, Integer> seen;
+            while (!(seen = counts(bash(httpLoop(requests)))).equals(expected)) {
+                assertThat(System.nanoTime() - deadline).as("the weights never showed: %s, not %s", seen, expected)
+                        .isNegative();
+                EtcdCluster.sleep(300);
+            }
+        } finally {
+            cluster.check("node", "update", "--lb-weight", "1", heavyNode);
+            cluster.check("service", "update", "--lb-scheduler", "rr", "web");
+        }
+    }
+
     /**
      * Starts a Python client in the client task that opens {@code n} keep-alive HTTP
      * connections to the VIP and writes the task that answered each, a line each, to
@@ -178,7 +214,7 @@ class VipLabTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aDrainingTaskFinishesItsOpenConnectionsAndTakesNoNewOnes() throws Exception {
         Path first = tmp.resolve("drain-first");
         Path go = tmp.resolve("drain-go");
@@ -228,7 +264,7 @@ class VipLabTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void scalingKeepsTheConnectionsOfStayingTasksAndResetsTheOthersPromptly() throws Exception {
         Path first = tmp.resolve("first");
         Path go = tmp.resolve("go");

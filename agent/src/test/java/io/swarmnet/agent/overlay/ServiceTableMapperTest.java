@@ -64,6 +64,21 @@ class ServiceTableMapperTest {
     }
 
     @Test
+    void weightedRoundRobinGivesEachTaskItsNodesShareOfNewFlows() {
+        Backend heavy = new Backend("a", "self", LOCAL, Addresses.macFor(LOCAL), 0, true, BackendState.ACTIVE, 3);
+        DesiredTables desired = tables(web(LbScheduler.WRR, heavy, backend("b", REMOTE, false, BackendState.ACTIVE)));
+        VirtualServer vs = ServiceTableMapper.map(1, desired, List.of(new LocalPort(VNI, Addresses.macFor(LOCAL), 9)),
+                ServiceTable.EMPTY).service(VNI, VIP);
+
+        assertThat(vs.backend(vs.indexOf(LOCAL)).weight()).isEqualTo(3);
+        int[] picks = new int[2];
+        for (int flow = 0; flow < 400; flow++) {
+            picks[vs.backend(vs.pick(flow, ip("10.0.9.200"))).ip() == LOCAL ? 0 : 1]++;
+        }
+        assertThat(picks).containsExactly(300, 100);
+    }
+
+    @Test
     void leavesOutALocalBackendWhoseTapIsNotAttachedYet() {
         DesiredTables desired = tables(web(LbScheduler.RR, backend("a", LOCAL, true, BackendState.ACTIVE),
                 backend("b", REMOTE, false, BackendState.ACTIVE)));

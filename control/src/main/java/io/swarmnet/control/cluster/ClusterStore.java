@@ -241,6 +241,29 @@ public final class ClusterStore {
         });
     }
 
+    /**
+     * Sets the weight of node {@code ref}'s tasks under weighted round-robin (1 to
+     * {@link Node#MAX_LB_WEIGHT}); every agent rebuilds its load balancer's tables from the
+     * changed record, so new flows follow at once and open flows keep their task.
+     *
+     * @return the node's record as written
+     * @throws ClusterException INVALID for a weight out of range, NOT_FOUND or AMBIGUOUS for the reference
+     */
+    public Node setNodeWeight(String ref, int weight) {
+        if (weight < 1 || weight > Node.MAX_LB_WEIGHT) {
+            throw new ClusterException(Reason.INVALID, "weight " + weight + " is outside 1.." + Node.MAX_LB_WEIGHT);
+        }
+        return transact("set the weight of node " + ref, alloc -> {
+            ClusterSnapshot snap = alloc.snapshot();
+            Node node = snap.node(ref).node();
+            String key = Keys.node(node.id());
+            Node updated = node.withLbWeight(weight == Node.DEFAULT_LB_WEIGHT ? null : weight);
+            alloc.plan().require(key, snap.modRevision(key));
+            alloc.plan().put(key, updated);
+            return updated;
+        });
+    }
+
     private static void deleteIfOwned(Allocation alloc, String key, String ownerId) {
         Optional<Reservation> r = alloc.snapshot().value(key, Reservation.class);
         if (r.isPresent() && r.get().id().equals(ownerId)) {

@@ -72,7 +72,8 @@ public final class NodeRegistry {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Optional<KeyValue> current = store.get(key);
             Node merged = current.flatMap(NodeRegistry::decode)
-                    .map(existing -> node.withAvailability(existing.availability()).withIngress(existing.ingress()))
+                    .map(existing -> node.withAvailability(existing.availability()).withIngress(existing.ingress())
+                            .withLbWeight(existing.lbWeight()))
                     .orElse(node);
             Transaction txn = Transaction.create()
                     .ifModRevision(key, current.map(KeyValue::modRevision).orElse(0L))

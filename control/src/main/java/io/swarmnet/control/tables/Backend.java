@@ -12,8 +12,15 @@ import io.swarmnet.control.model.Addresses;
  * @param vtep   its node's underlay address
  * @param local  whether it runs on this node
  * @param state  active takes new flows; draining keeps only the flows it has
+ * @param weight its share of new flows under weighted round-robin: its node's weight
  */
-public record Backend(String taskId, String nodeId, int ip, long mac, int vtep, boolean local, BackendState state) {
+public record Backend(String taskId, String nodeId, int ip, long mac, int vtep, boolean local, BackendState state,
+                      int weight) {
+
+    /** A backend of the default weight. */
+    public Backend(String taskId, String nodeId, int ip, long mac, int vtep, boolean local, BackendState state) {
+        this(taskId, nodeId, ip, mac, vtep, local, state, io.swarmnet.control.model.Node.DEFAULT_LB_WEIGHT);
+    }
 
     public boolean active() {
         return state == BackendState.ACTIVE;
@@ -22,6 +29,7 @@ public record Backend(String taskId, String nodeId, int ip, long mac, int vtep, 
     @Override
     public String toString() {
         return Addresses.formatIpv4(ip) + (local ? "(local" : "(via " + Addresses.formatIpv4(vtep))
-                + (state == BackendState.DRAINING ? ", draining)" : ")");
+                + (state == BackendState.DRAINING ? ", draining" : "")
+                + (weight != io.swarmnet.control.model.Node.DEFAULT_LB_WEIGHT ? ", weight " + weight : "") + ")";
     }
 }

@@ -189,9 +189,15 @@ final class DesiredTablesBuilder {
             }
             endpointOn(task, net.networkId()).ifPresent(e -> backends.add(new Backend(task.id(), task.nodeId(),
                     Addresses.parseIpv4(e.ip()), Addresses.parseMac(e.mac()), vtep(task), isLocal(task),
-                    task.state() == TaskState.RUNNING ? BackendState.ACTIVE : BackendState.DRAINING)));
+                    task.state() == TaskState.RUNNING ? BackendState.ACTIVE : BackendState.DRAINING, weightOf(task))));
         }
         return backends;
+    }
+
+    /** The weight of the task's node; the default when the node's record is gone. */
+    private int weightOf(Task task) {
+        Node node = view.nodes().get(task.nodeId());
+        return node == null ? Node.DEFAULT_LB_WEIGHT : node.weight();
     }
 
     private static Optional<TaskEndpoint> endpointOn(Task task, String networkId) {

@@ -90,6 +90,18 @@ class ClusterStoreTest {
     }
 
     @Test
+    void aNodeWeightIsSetByHostnameAndBadWeightsOrNodesAreRefused() {
+        String id = ClusterFixtures.nodes(store, "w1").get(0);
+
+        assertThat(cluster.setNodeWeight("w1", 3).weight()).isEqualTo(3);
+        assertThat(cluster.read().nodeById(id).orElseThrow().lbWeight()).isEqualTo(3);
+        // Back to the default: the record is as it was before anyone weighted it.
+        assertThat(cluster.setNodeWeight(id, 1).lbWeight()).isNull();
+        refused(() -> cluster.setNodeWeight("w1", 0), Reason.INVALID).hasMessage("weight 0 is outside 1..65535");
+        refused(() -> cluster.setNodeWeight("nobody", 2), Reason.NOT_FOUND);
+    }
+
+    @Test
     void secondInitIsRefusedNamingTheIngressNetwork() {
         cluster.init(InitSpec.defaults());
 

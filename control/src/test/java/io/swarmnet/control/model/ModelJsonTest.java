@@ -26,6 +26,30 @@ class ModelJsonTest {
     }
 
     @Test
+    void aNodeWeightIsWrittenOnlyWhenSetAndAnOlderRecordHasTheDefault() {
+        Node weighted = Node.of(ID, "lab-w1", NodeRole.WORKER, "192.0.2.21").withLbWeight(3);
+
+        assertThat(new String(ModelJson.write(weighted), UTF_8)).endsWith(",\"lbWeight\":3}");
+        assertThat(ModelJson.read(ModelJson.write(weighted), Node.class).weight()).isEqualTo(3);
+        String older = "{\"version\":1,\"id\":\"" + ID + "\",\"hostname\":\"h\",\"role\":\"worker\","
+                + "\"advertiseAddr\":\"192.0.2.21\",\"availability\":\"active\"}";
+        assertThat(ModelJson.read(older.getBytes(UTF_8), Node.class).weight()).isEqualTo(Node.DEFAULT_LB_WEIGHT);
+    }
+
+    @Test
+    void aWeightOutOfRangeIsRefused() {
+        Node node = Node.of(ID, "lab-w1", NodeRole.WORKER, "192.0.2.21");
+
+        assertThatThrownBy(() -> node.withLbWeight(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("node weight 0 is outside 1..65535");
+        assertThatThrownBy(() -> node.withLbWeight(65536)).isInstanceOf(IllegalArgumentException.class);
+        String json = "{\"version\":1,\"id\":\"" + ID + "\",\"hostname\":\"h\",\"role\":\"worker\","
+                + "\"advertiseAddr\":\"192.0.2.21\",\"availability\":\"active\",\"lbWeight\":-2}";
+        assertThatThrownBy(() -> ModelJson.read(json.getBytes(UTF_8), Node.class))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("malformed Node record");
+    }
+
+    @Test
     void ignoresFieldsANewerAgentAdded() {
         String json = "{\"version\":2,\"id\":\"" + ID + "\",\"hostname\":\"h\",\"role\":\"worker\","
                 + "\"advertiseAddr\":\"192.0.2.21\",\"availability\":\"pause\",\"labels\":{\"zone\":\"a\"}}";

@@ -82,14 +82,14 @@ class NodeRegistryTest {
     }
 
     @Test
-    void registeringAgainUpdatesTheAgentsFieldsButKeepsTheOperatorsAvailability() {
+    void registeringAgainUpdatesTheAgentsFieldsButKeepsTheOperatorsAvailabilityAndWeight() {
         Node node = newNode("old-name", NodeRole.WORKER);
-        store.put(Keys.node(node.id()), ModelJson.write(node.withAvailability(NodeAvailability.DRAIN)));
+        store.put(Keys.node(node.id()), ModelJson.write(node.withAvailability(NodeAvailability.DRAIN).withLbWeight(4)));
         Node renamed = Node.of(node.id(), "new-name", NodeRole.MANAGER, "192.0.2.11");
         try (Lease lease = lease()) {
             Node stored = registry.register(renamed, lease.id());
 
-            assertThat(stored).isEqualTo(renamed.withAvailability(NodeAvailability.DRAIN));
+            assertThat(stored).isEqualTo(renamed.withAvailability(NodeAvailability.DRAIN).withLbWeight(4));
             assertThat(registry.get(node.id())).contains(stored);
             lease.revoke();
         }

@@ -14,6 +14,7 @@ import static io.swarmnet.control.testing.ClusterRecords.service;
 import static io.swarmnet.control.testing.ClusterRecords.task;
 import static java.util.Map.entry;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.swarmnet.control.model.EndpointMode;
 import io.swarmnet.control.model.PortProtocol;
@@ -153,6 +154,15 @@ class DesiredTablesTest {
         assertThat(web.activeBackends()).extracting(Backend::taskId).containsExactly("w1", "w2");
         assertThat(t.services().entries().keySet()).containsExactlyInAnyOrder(
                 new IpKey(INGRESS, ip("10.0.0.2")), new IpKey(FRONT, ip("10.0.1.2")));
+    }
+
+    @Test
+    void aBackendWeighsWhatItsNodeWeighs() {
+        DesiredTables t = n1(cluster().put(node("n2", "192.0.2.12").withLbWeight(3), 2).build(10));
+
+        VirtualService web = t.services().get(new IpKey(FRONT, ip("10.0.1.2")));
+        assertThat(web.backends()).extracting(Backend::taskId, Backend::weight)
+                .containsExactly(tuple("w1", 1), tuple("w2", 3), tuple("w3", 3));
     }
 
     @Test
