@@ -4,7 +4,10 @@ package io.swarmnet.lb;
 public enum LbDropReason {
     /** A TCP or UDP header to a VIP that is truncated or inconsistent (data offset, length field). */
     MALFORMED,
-    /** An IPv4 fragment to a VIP: its ports are not in every fragment, so it cannot be balanced. */
+    /**
+     * An IPv4 fragment to a VIP that cannot be placed: a later fragment whose first one was
+     * not seen (only the first carries the ports), or a fragment of an ICMP echo.
+     */
     FRAGMENT,
     /** A protocol a VIP does not serve (neither TCP, UDP nor ICMP echo). */
     UNSUPPORTED,

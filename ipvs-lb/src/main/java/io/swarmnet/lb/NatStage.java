@@ -64,6 +64,7 @@ public final class NatStage {
     private final LongSupplier clock;
     private final LbCounters counters = new LbCounters();
     private final ConntrackTable conntrack;
+    private final FragmentTable fragments = new FragmentTable();
     private final long synTimeout;
     private final long establishedTimeout;
     private final long finTimeout;
@@ -145,10 +146,13 @@ public final class NatStage {
         if (vs == null) {
             return PASS;
         }
-        if (ip.isFragment()) {
-            return drop(LbDropReason.FRAGMENT);
-        }
         int protocol = ip.protocol();
+        // A datagram's first fragment carries the ports and is balanced as a whole datagram
+        // would be; the fragments after it go where it went (FragmentTable).
+        boolean firstFragment = ip.isFragment();
+        if (firstFragment && ip.fragmentOffset() != 0) {
+            return laterFragment(vni, vs);
+        }
         int l4 = ip.payloadOffset();
         int l4Length = ip.payloadLength();
         int srcPort;
@@ -164,14 +168,16 @@ public final class NatStage {
             flags = tcp.flags();
             checksumAt = l4 + TCP_CHECKSUM;
         } else if (protocol == Ipv4View.PROTOCOL_UDP) {
-            if (!udp.wrap(buf, l4, l4Length)) {
+            // A first fragment holds the header but not the length it announces.
+            if (firstFragment ? l4Length < UdpView.HEADER_LENGTH : !udp.wrap(buf, l4, l4Length)) {
                 return drop(LbDropReason.MALFORMED);
             }
-            srcPort = udp.srcPort();
-            dstPort = udp.dstPort();
+            srcPort = buf.getUnsignedShort(l4);
+            dstPort = buf.getUnsignedShort(l4 + 2);
             checksumAt = l4 + UDP_CHECKSUM;
         } else if (protocol == Ipv4View.PROTOCOL_ICMP) {
-            return echo(vs, buf, frameOffset, out, outAt);
+            // An echo is answered here, which needs it whole.
+            return firstFragment ? drop(LbDropReason.FRAGMENT) : echo(vs, buf, frameOffset, out, outAt);
         } else {
             return drop(LbDropReason.UNSUPPORTED);
         }
@@ -245,6 +251,26 @@ public final class NatStage {
         ip.setDst(target);
         ip.adjustChecksum32(vip, target);
         adjustL4(buf, checksumAt, vip, target, checksumPartial, !tcpFlow);
+        if (firstFragment) {
+            fragments.put(FragmentTable.keyA(client, vip), FragmentTable.keyB(false, vni, protocol, ip.identification()),
+                    target, backend.mac(), now);
+        }
+        counters.add(LbCounters.FORWARD_PACKETS, 1);
+        return FORWARD;
+    }
+
+    /** A fragment after the first of a datagram to a VIP (in the views): sent where the first one went, or dropped. */
+    private int laterFragment(int vni, VirtualServer vs) {
+        int vip = vs.vip();
+        int slot = fragments.find(FragmentTable.keyA(ip.src(), vip),
+                FragmentTable.keyB(false, vni, ip.protocol(), ip.identification()), clock.getAsLong());
+        if (slot < 0) {
+            return drop(LbDropReason.FRAGMENT);
+        }
+        int target = fragments.address(slot);
+        eth.setDst(fragments.mac(slot));
+        ip.setDst(target);
+        ip.adjustChecksum32(vip, target);
         counters.add(LbCounters.FORWARD_PACKETS, 1);
         return FORWARD;
     }
@@ -257,11 +283,14 @@ public final class NatStage {
      */
     public boolean toPort(int vni, ByteBuf buf, int frameOffset, int frameLength, boolean checksumPartial) {
         if (conntrack.size() == 0 || !eth.wrap(buf, frameOffset, frameLength)
-                || eth.etherType() != EthernetView.TYPE_IPV4 || !ip.wrap(buf, eth.payloadOffset(), eth.payloadLength())
-                || ip.isFragment()) {
+                || eth.etherType() != EthernetView.TYPE_IPV4 || !ip.wrap(buf, eth.payloadOffset(), eth.payloadLength())) {
             return false;
         }
         int protocol = ip.protocol();
+        boolean firstFragment = ip.isFragment();
+        if (firstFragment && ip.fragmentOffset() != 0) {
+            return laterReplyFragment(vni);
+        }
         int l4 = ip.payloadOffset();
         int l4Length = ip.payloadLength();
         int srcPort;
@@ -275,12 +304,14 @@ public final class NatStage {
             dstPort = tcp.dstPort();
             checksumAt = l4 + TCP_CHECKSUM;
         } else if (protocol == Ipv4View.PROTOCOL_UDP) {
-            if (!udp.wrap(buf, l4, l4Length)) {
+            if (firstFragment ? l4Length < UdpView.HEADER_LENGTH : !udp.wrap(buf, l4, l4Length)) {
                 return false;
             }
-            srcPort = udp.srcPort();
-            dstPort = udp.dstPort();
+            srcPort = buf.getUnsignedShort(l4);
+            dstPort = buf.getUnsignedShort(l4 + 2);
             checksumAt = l4 + UDP_CHECKSUM;
+        } else if (firstFragment) {
+            return false;
         } else if (protocol == Ipv4View.PROTOCOL_ICMP) {
             return icmpError(vni, buf, l4, l4Length);
         } else {
@@ -302,6 +333,26 @@ public final class NatStage {
         ip.setSrc(vip);
         ip.adjustChecksum32(backendIp, vip);
         adjustL4(buf, checksumAt, backendIp, vip, checksumPartial, protocol == Ipv4View.PROTOCOL_UDP);
+        if (firstFragment) {
+            fragments.put(FragmentTable.keyA(backendIp, ip.dst()),
+                    FragmentTable.keyB(true, vni, protocol, ip.identification()), vip, conntrack.vipMac(slot), now);
+        }
+        counters.add(LbCounters.REPLY_PACKETS, 1);
+        return true;
+    }
+
+    /** A fragment after the first of a reply (in the views): from the VIP if its first fragment was. */
+    private boolean laterReplyFragment(int vni) {
+        int backendIp = ip.src();
+        int slot = fragments.find(FragmentTable.keyA(backendIp, ip.dst()),
+                FragmentTable.keyB(true, vni, ip.protocol(), ip.identification()), clock.getAsLong());
+        if (slot < 0) {
+            return false;
+        }
+        int vip = fragments.address(slot);
+        eth.setSrc(fragments.mac(slot));
+        ip.setSrc(vip);
+        ip.adjustChecksum32(backendIp, vip);
         counters.add(LbCounters.REPLY_PACKETS, 1);
         return true;
     }

@@ -187,6 +187,60 @@ class NatStageTest {
     }
 
     @Test
+    void aFragmentedDatagramGoesWholeToTheFirstFragmentsBackendAndItsFragmentedReplyComesFromTheVip() {
+        publishBoth();
+        List<ByteBuf> request = TestFrames.fragments(keep(TestFrames.udp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 5353, 53,
+                3000, true)), 1480);
+        request.forEach(this::keep);
+        List<ByteBuf> expected = TestFrames.fragments(keep(TestFrames.udp(MAC5, CLIENT_MAC, CLIENT, B5, 5353, 53,
+                3000, true)), 1480);
+        expected.forEach(this::keep);
+        assertThat(request).hasSize(3);
+        for (int i = 0; i < request.size(); i++) {
+            assertThat(fromClient(request.get(i))).as("fragment %d", i).isEqualTo(NatStage.FORWARD);
+            // Byte for byte the backend's datagram cut the same way: address, IPv4 and UDP checksums.
+            assertThat(hex(request.get(i))).as("fragment %d", i).isEqualTo(hex(expected.get(i)));
+        }
+
+        List<ByteBuf> reply = TestFrames.fragments(keep(TestFrames.udp(CLIENT_MAC, MAC5, B5, CLIENT, 53, 5353,
+                2000, true)), 1480);
+        reply.forEach(this::keep);
+        List<ByteBuf> fromVip = TestFrames.fragments(keep(TestFrames.udp(CLIENT_MAC, VIP_MAC, VIP, CLIENT, 53, 5353,
+                2000, true)), 1480);
+        fromVip.forEach(this::keep);
+        for (int i = 0; i < reply.size(); i++) {
+            assertThat(stage.toPort(VNI, reply.get(i), 0, reply.get(i).writerIndex(), false)).isTrue();
+            assertThat(hex(reply.get(i))).isEqualTo(hex(fromVip.get(i)));
+        }
+        assertThat(stage.counters().drops(LbDropReason.FRAGMENT)).isZero();
+
+        // The next datagram is a new flow of its own (the same ports: the same UDP flow, B5).
+        ByteBuf again = TestFrames.fragments(keep(TestFrames.udp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 5354, 53, 3000,
+                true)), 1480).get(0);
+        keep(again);
+        assertThat(fromClient(again)).isEqualTo(NatStage.FORWARD);
+        assertThat(again.getInt(ETH + 16)).isEqualTo(B6);
+    }
+
+    @Test
+    void laterFragmentsAfterTheirEntryExpiredAreDroppedAndCounted() {
+        publishBoth();
+        List<ByteBuf> request = TestFrames.fragments(keep(TestFrames.udp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 5353, 53,
+                3000, true)), 1480);
+        request.forEach(this::keep);
+        assertThat(fromClient(request.get(0))).isEqualTo(NatStage.FORWARD);
+        now += FragmentTable.LIFETIME_NANOS;
+        assertThat(fromClient(request.get(1))).isEqualTo(NatStage.DROP);
+        assertThat(stage.counters().drops(LbDropReason.FRAGMENT)).isEqualTo(1);
+        // A fragmented ping to a VIP: answered only whole, so dropped and counted.
+        List<ByteBuf> ping = TestFrames.fragments(keep(TestFrames.echo(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 1, 1, 3000)),
+                1480);
+        ping.forEach(this::keep);
+        assertThat(fromClient(ping.get(0))).isEqualTo(NatStage.DROP);
+        assertThat(stage.counters().drops(LbDropReason.FRAGMENT)).isEqualTo(2);
+    }
+
+    @Test
     void anIcmpErrorAboutAFlowNamesTheVipSoTheClientsSocketGetsIt() {
         publishBoth();
         ByteBuf datagram = keep(TestFrames.udp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 5353, 53, 12, true));
@@ -248,9 +302,10 @@ class NatStageTest {
         assertThat(fromClient(shortUdpLength)).isEqualTo(NatStage.DROP);
         assertThat(stage.counters().drops(LbDropReason.MALFORMED)).isEqualTo(4);
 
-        ByteBuf fragment = clientTcp(40000, 1, 0, TcpView.SYN, 0);
-        fragment.setShort(ETH + 6, 0x2000);
-        assertThat(fromClient(fragment)).isEqualTo(NatStage.DROP);
+        // A later fragment whose first one never came has no ports to be balanced by.
+        ByteBuf orphan = clientTcp(40000, 1, 0, TcpView.SYN, 0);
+        orphan.setShort(ETH + 6, 0x2000 | 6);
+        assertThat(fromClient(orphan)).isEqualTo(NatStage.DROP);
         assertThat(stage.counters().drops(LbDropReason.FRAGMENT)).isEqualTo(1);
         ByteBuf gre = clientTcp(40000, 1, 0, TcpView.SYN, 0);
         gre.setByte(ETH + 9, 47);

@@ -118,4 +118,27 @@ final class TestFrames {
         int pseudo = Checksums.pseudoHeaderSum(b.getInt(ip + 12), b.getInt(ip + 16), protocol, l4Length);
         return Checksums.sum(b, ip + 20, l4Length, pseudo) == 0xFFFF;
     }
+
+    /**
+     * Cuts the IPv4 datagram of {@code whole} (a frame with a 20-byte header) into fragments
+     * of {@code chunk} bytes of payload each (a multiple of 8), as a sender's kernel does:
+     * the same identification, MF on all but the last, offsets in 8-byte units, each with
+     * its own length and header checksum.
+     */
+    static java.util.List<ByteBuf> fragments(ByteBuf whole, int chunk) {
+        int payload = whole.getUnsignedShort(ETH + 2) - 20;
+        java.util.List<ByteBuf> out = new java.util.ArrayList<>();
+        for (int from = 0; from < payload; from += chunk) {
+            int n = Math.min(chunk, payload - from);
+            ByteBuf f = Unpooled.directBuffer(ETH + 20 + n);
+            f.writeBytes(whole, 0, ETH + 20);
+            f.writeBytes(whole, ETH + 20 + from, n);
+            f.setShort(ETH + 2, 20 + n);
+            f.setShort(ETH + 6, (from + n < payload ? 0x2000 : 0) | (from / 8));
+            f.setShort(ETH + 10, 0);
+            f.setShort(ETH + 10, ~Checksums.sum(f, ETH, 20) & 0xFFFF);
+            out.add(f);
+        }
+        return out;
+    }
 }

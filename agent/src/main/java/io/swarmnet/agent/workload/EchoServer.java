@@ -10,7 +10,9 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
@@ -42,6 +44,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EchoServer implements AutoCloseable {
     private static final int MAX_REQUEST_BYTES = 8 * 1024;
+    /** The largest UDP payload over IPv4. */
+    private static final int MAX_DATAGRAM = 65507;
     /** The client a PROXY protocol header named, on the connections that carried one. */
     private static final AttributeKey<InetSocketAddress> PROXIED_CLIENT = AttributeKey.valueOf("swarmnet.proxiedClient");
 
@@ -124,7 +128,10 @@ public final class EchoServer implements AutoCloseable {
     }
 
     private Channel udp(Transport transport, InetSocketAddress address, boolean who) {
+        // Netty reads datagrams into 2 KiB by default and cuts longer ones short; an echo
+        // must give back what it got, up to the largest UDP payload.
         return new Bootstrap().group(group).channel(transport.datagramChannel())
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
                 .handler(new UdpReply(name, who))
                 .bind(address).syncUninterruptibly().channel();
     }
