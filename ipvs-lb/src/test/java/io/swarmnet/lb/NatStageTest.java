@@ -186,15 +186,19 @@ class NatStageTest {
         assertThat(hex(reply)).isEqualTo(hex(keep(TestFrames.udp(CLIENT_MAC, VIP_MAC, VIP, CLIENT, 53, 5353, 80, true))));
     }
 
+    /** {@code whole} cut into fragments of 1480 bytes, as over a 1500-byte MTU; all released after the test. */
+    private List<ByteBuf> fragmented(ByteBuf whole) {
+        keep(whole);
+        List<ByteBuf> fragments = TestFrames.fragments(whole, 1480);
+        fragments.forEach(this::keep);
+        return fragments;
+    }
+
     @Test
     void aFragmentedDatagramGoesWholeToTheFirstFragmentsBackendAndItsFragmentedReplyComesFromTheVip() {
         publishBoth();
-        List<ByteBuf> request = TestFrames.fragments(keep(TestFrames.udp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 5353, 53,
-                3000, true)), 1480);
-        request.forEach(this::keep);
-        List<ByteBuf> expected = TestFrames.fragments(keep(TestFrames.udp(MAC5, CLIENT_MAC, CLIENT, B5, 5353, 53,
-                3000, true)), 1480);
-        expected.forEach(this::keep);
+        List<ByteBuf> request = fragmented(TestFrames.udp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 5353, 53, 3000, true));
+        List<ByteBuf> expected = fragmented(TestFrames.udp(MAC5, CLIENT_MAC, CLIENT, B5, 5353, 53, 3000, true));
         assertThat(request).hasSize(3);
         for (int i = 0; i < request.size(); i++) {
             assertThat(fromClient(request.get(i))).as("fragment %d", i).isEqualTo(NatStage.FORWARD);
@@ -202,22 +206,16 @@ class NatStageTest {
             assertThat(hex(request.get(i))).as("fragment %d", i).isEqualTo(hex(expected.get(i)));
         }
 
-        List<ByteBuf> reply = TestFrames.fragments(keep(TestFrames.udp(CLIENT_MAC, MAC5, B5, CLIENT, 53, 5353,
-                2000, true)), 1480);
-        reply.forEach(this::keep);
-        List<ByteBuf> fromVip = TestFrames.fragments(keep(TestFrames.udp(CLIENT_MAC, VIP_MAC, VIP, CLIENT, 53, 5353,
-                2000, true)), 1480);
-        fromVip.forEach(this::keep);
+        List<ByteBuf> reply = fragmented(TestFrames.udp(CLIENT_MAC, MAC5, B5, CLIENT, 53, 5353, 2000, true));
+        List<ByteBuf> fromVip = fragmented(TestFrames.udp(CLIENT_MAC, VIP_MAC, VIP, CLIENT, 53, 5353, 2000, true));
         for (int i = 0; i < reply.size(); i++) {
             assertThat(stage.toPort(VNI, reply.get(i), 0, reply.get(i).writerIndex(), false)).isTrue();
             assertThat(hex(reply.get(i))).isEqualTo(hex(fromVip.get(i)));
         }
         assertThat(stage.counters().drops(LbDropReason.FRAGMENT)).isZero();
 
-        // The next datagram is a new flow of its own (the same ports: the same UDP flow, B5).
-        ByteBuf again = TestFrames.fragments(keep(TestFrames.udp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 5354, 53, 3000,
-                true)), 1480).get(0);
-        keep(again);
+        // A datagram from another port is another flow: the next task in turn.
+        ByteBuf again = fragmented(TestFrames.udp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 5354, 53, 3000, true)).get(0);
         assertThat(fromClient(again)).isEqualTo(NatStage.FORWARD);
         assertThat(again.getInt(ETH + 16)).isEqualTo(B6);
     }
@@ -225,9 +223,7 @@ class NatStageTest {
     @Test
     void laterFragmentsAfterTheirEntryExpiredAreDroppedAndCounted() {
         publishBoth();
-        List<ByteBuf> request = TestFrames.fragments(keep(TestFrames.udp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 5353, 53,
-                3000, true)), 1480);
-        request.forEach(this::keep);
+        List<ByteBuf> request = fragmented(TestFrames.udp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 5353, 53, 3000, true));
         assertThat(fromClient(request.get(0))).isEqualTo(NatStage.FORWARD);
         now += FragmentTable.LIFETIME_NANOS;
         assertThat(fromClient(request.get(1))).isEqualTo(NatStage.DROP);
