@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.MaxMessagesRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramChannel;
@@ -66,6 +67,13 @@ public final class Vtep implements AutoCloseable {
     private static final long STEP_TIMEOUT_SECONDS = 10;
     /** Receive buffer: room for a GRO batch of datagrams (at most 64 KiB of UDP payload). */
     private static final int RECEIVE_BUFFER = 65536;
+    /**
+     * Datagrams (GRO batches) read per readiness before the loop turns to its other work:
+     * Netty's default for datagram channels. A {@code FixedRecvByteBufAllocator} made by
+     * hand reads one unless told: every 64 KiB batch then cost a round of the loop, and TCP
+     * task to task ran at 7.3 Gbit/s against 8.0-8.5 with 16 (64: 8.3-8.7, 4: 8.1, 2: 7.8).
+     */
+    static final int RECEIVE_BATCH = 16;
     private static final int SOCKET_BUFFER = 4 << 20;
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
 
@@ -175,7 +183,7 @@ public final class Vtep implements AutoCloseable {
             // internalNioBuffer; the pooled one reuses the chunk's, so checksums allocate nothing.
             receiver.config().setAllocator(PooledByteBufAllocator.DEFAULT);
             receiver.config().setOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER);
-            receiver.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(RECEIVE_BUFFER));
+            receiver.config().setRecvByteBufAllocator(receiveAllocator());
             if (config.udpGro()) {
                 transport.enableGro(receiver);
             }
@@ -192,6 +200,11 @@ public final class Vtep implements AutoCloseable {
                 closeChannels();
             }
         }
+    }
+
+    /** How the VXLAN socket reads: one GRO batch a buffer, {@link #RECEIVE_BATCH} a readiness. */
+    static MaxMessagesRecvByteBufAllocator receiveAllocator() {
+        return new FixedRecvByteBufAllocator(RECEIVE_BUFFER).maxMessagesPerRead(RECEIVE_BATCH);
     }
 
     /** Returns the address VXLAN is received on, or {@code null} before {@link #bind}. */
