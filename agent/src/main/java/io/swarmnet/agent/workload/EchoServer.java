@@ -129,9 +129,10 @@ public final class EchoServer implements AutoCloseable {
 
     private Channel udp(Transport transport, InetSocketAddress address, boolean who) {
         // Netty reads datagrams into 2 KiB by default and cuts longer ones short; an echo
-        // must give back what it got, up to the largest UDP payload.
+        // must give back what it got, up to the largest UDP payload. An allocator made by
+        // hand reads one datagram a readiness unless told: 16, the channel's default.
         return new Bootstrap().group(group).channel(transport.datagramChannel())
-                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(16))
                 .handler(new UdpReply(name, who))
                 .bind(address).syncUninterruptibly().channel();
     }
