@@ -39,7 +39,10 @@ final class FragmentTable {
         return (reply ? REPLY : 0) | ((long) vni << 24) | ((long) protocol << 16) | identification;
     }
 
-    /** Remembers that the fragments keyed ({@code a}, {@code b}) get {@code newAddress} and {@code newMac} until {@code now} + the lifetime. */
+    /**
+     * Remembers that the fragments keyed ({@code a}, {@code b}) get {@code newAddress} and
+     * {@code newMac}, until {@code now} plus the lifetime.
+     */
     void put(long a, long b, int newAddress, long newMac, long now) {
         int i = slot(a, b);
         keyA[i] = a;

@@ -50,10 +50,6 @@ abstract class ClusterCommand implements Callable<Integer> {
     }
 
     /**
-     * The {@code inspect} verbs, as docker does them: each reference found is printed, each
-     * one that is not gets an error line, and the exit code is 1 if any was not found.
-     */
-    /**
      * Removes each reference in turn as docker's {@code rm} does: prints it once removed,
      * its error otherwise, and goes on; 1 when any failed.
      */
@@ -72,6 +68,10 @@ abstract class ClusterCommand implements Callable<Integer> {
         return exit;
     }
 
+    /**
+     * The {@code inspect} verbs, as docker does them: each reference found is printed, each
+     * one that is not gets an error line, and the exit code is 1 if any was not found.
+     */
     int inspectEach(List<String> refs, String format, Function<String, Object> inspect) {
         List<Object> found = new ArrayList<>();
         int exit = 0;

@@ -132,7 +132,8 @@ public final class EchoServer implements AutoCloseable {
         // must give back what it got, up to the largest UDP payload. An allocator made by
         // hand reads one datagram a readiness unless told: 16, the channel's default.
         return new Bootstrap().group(group).channel(transport.datagramChannel())
-                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(16))
+                .option(ChannelOption.RECVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(16))
                 .handler(new UdpReply(name, who))
                 .bind(address).syncUninterruptibly().channel();
     }

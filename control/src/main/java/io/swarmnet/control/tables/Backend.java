@@ -1,6 +1,7 @@
 package io.swarmnet.control.tables;
 
 import io.swarmnet.control.model.Addresses;
+import io.swarmnet.control.model.Node;
 
 /**
  * One task serving a service on one network: where the load balancer sends a flow.
@@ -19,7 +20,7 @@ public record Backend(String taskId, String nodeId, int ip, long mac, int vtep, 
 
     /** A backend of the default weight. */
     public Backend(String taskId, String nodeId, int ip, long mac, int vtep, boolean local, BackendState state) {
-        this(taskId, nodeId, ip, mac, vtep, local, state, io.swarmnet.control.model.Node.DEFAULT_LB_WEIGHT);
+        this(taskId, nodeId, ip, mac, vtep, local, state, Node.DEFAULT_LB_WEIGHT);
     }
 
     public boolean active() {
@@ -30,6 +31,6 @@ public record Backend(String taskId, String nodeId, int ip, long mac, int vtep, 
     public String toString() {
         return Addresses.formatIpv4(ip) + (local ? "(local" : "(via " + Addresses.formatIpv4(vtep))
                 + (state == BackendState.DRAINING ? ", draining" : "")
-                + (weight != io.swarmnet.control.model.Node.DEFAULT_LB_WEIGHT ? ", weight " + weight : "") + ")";
+                + (weight != Node.DEFAULT_LB_WEIGHT ? ", weight " + weight : "") + ")";
     }
 }

@@ -75,7 +75,7 @@ class ClusterWatcherEmbeddedStoreTest {
 
     private static void awaitNotEmpty(java.util.List<Long> observed) throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (observed.isEmpty() && System.nanoTime() < deadline) {
+        while (observed.isEmpty() && deadline - System.nanoTime() > 0) {
             Thread.sleep(10);
         }
     }

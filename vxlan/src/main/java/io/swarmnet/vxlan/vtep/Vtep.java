@@ -207,6 +207,15 @@ public final class Vtep implements AutoCloseable {
         return new FixedRecvByteBufAllocator(RECEIVE_BUFFER).maxMessagesPerRead(RECEIVE_BATCH);
     }
 
+    /**
+     * Returns how many datagrams the bound VXLAN socket (the last channel bound) reads per
+     * readiness, for tests; 0 before {@link #bind}.
+     */
+    synchronized int receiveBatch() {
+        return dataPath == null ? 0 : ((MaxMessagesRecvByteBufAllocator) channels.get(channels.size() - 1).config()
+                .getRecvByteBufAllocator()).maxMessagesPerRead();
+    }
+
     /** Returns the address VXLAN is received on, or {@code null} before {@link #bind}. */
     public synchronized InetSocketAddress localAddress() {
         return localAddress;

@@ -21,7 +21,10 @@ final class MeshLoad {
      * 5.9k after a minute's pause. Disjoint ranges make the order of variants irrelevant.
      */
     record PortLane(int low, int high) {
-        /** For variants whose connections end at a proxy on the entry host (HAProxy's side toward the backends uses the host's own ports, 32768-60999). */
+        /**
+         * For variants whose connections end at a proxy on the entry host (HAProxy's side
+         * toward the backends uses the host's own ports, 32768-60999).
+         */
         static final PortLane PROXIED = new PortLane(33000, 60999);
         /** For the nftables DNAT variant. */
         static final PortLane NFT = new PortLane(1024, 16999);
