@@ -2,6 +2,7 @@ package io.swarmnet.benchmarks.micro;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.swarmnet.lb.BatchClock;
 import io.swarmnet.lb.LbConfig;
 import io.swarmnet.lb.NatStage;
 import io.swarmnet.lb.conntrack.ConntrackTable;
@@ -41,10 +42,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code reply}: a reply of a random tracked flow: reverse lookup and source rewrite;</li>
  *   <li>{@code pickNewFlow}: the issue's "backend pick + conntrack lookup" for a flow not
  *       yet tracked: the lookup that misses in the 100k-flow table and the scheduler's pick,
- *       without the insert that {@code newFlow} also pays.</li>
+ *       without the insert that {@code newFlow} also pays;</li>
+ *   <li>{@code missLatency}: the same lookup alone, each behind a {@code System.nanoTime()}
+ *       call (about 20 ns here), which waits for the loads before it: one miss's latency
+ *       with no overlap between operations, the clock included.</li>
  * </ul>
  * Each operation also puts back the few bytes the rewrite changed (a handful of absolute
- * writes), so the same frames can be sent again.
+ * writes), so the same frames can be sent again. The stage reads its clock as in the VTEP:
+ * once per batch of {@value #BATCH} packets (a {@link BatchClock}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -63,6 +68,8 @@ public class LoadBalancerBenchmark {
     /** Frames sent in a loop, each of a random tracked flow: enough to miss the caches. */
     private static final int FRAMES = 4096;
     private static final int STRIDE = 64;
+    /** Packets per clock reading: the VTEP's receive batch ({@code Vtep.RECEIVE_BATCH}). */
+    private static final int BATCH = 16;
 
     @Param({"100000"})
     public int flows;
@@ -70,6 +77,8 @@ public class LoadBalancerBenchmark {
     @Param({"rr", "maglev"})
     public String scheduler;
 
+    private final BatchClock clock = new BatchClock(System::nanoTime);
+    private int batched;
     private NatStage stage;
     private ByteBuf forward;
     private ByteBuf replies;
@@ -93,7 +102,7 @@ public class LoadBalancerBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         stage = new NatStage(LbConfig.builder().conntrackMax(Math.max(16, flows * 2)).embryonicMax(1024).build(),
-                System::nanoTime);
+                clock);
         ServiceTable.Builder b = ServiceTable.builder(1).service("web", VNI, VIP, VIP_MAC, SchedulerType.parse(scheduler));
         for (int i = 0; i < BACKENDS; i++) {
             b.backend(VNI, VIP, 0x0A00_0100 + i, 0x02_42_0A_00_01_00L + i, i + 1, 0, BackendState.ACTIVE, 1);
@@ -134,6 +143,7 @@ public class LoadBalancerBenchmark {
             write(replies, i * STRIDE, CLIENT_MAC, backendMac, backend, client(f), 80, port(f), TcpView.ACK);
         }
         pickServer = stage.table().service(VNI, VIP);
+        clock.endBatch();
         syn = direct(FRAME);
         write(syn, 0, VIP_MAC, CLIENT_MAC, newClient, VIP, newPort, 80, TcpView.SYN);
     }
@@ -183,8 +193,17 @@ public class LoadBalancerBenchmark {
         buf.setShort(at + ETH + 36, tcpChecksum);
     }
 
+    /** Ends the clock's batch every {@value #BATCH} operations, as the VTEP's flush does. */
+    private void batch() {
+        if (++batched == BATCH) {
+            batched = 0;
+            clock.endBatch();
+        }
+    }
+
     @Benchmark
     public int establishedFlow() {
+        batch();
         int at = next * STRIDE;
         next = (next + 1) & (FRAMES - 1);
         ByteBuf f = forward;
@@ -197,6 +216,7 @@ public class LoadBalancerBenchmark {
 
     @Benchmark
     public int newFlow() {
+        batch();
         ByteBuf f = syn;
         int ipChecksum = f.getUnsignedShort(ETH + 10);
         int tcpChecksum = f.getUnsignedShort(ETH + 36);
@@ -214,12 +234,13 @@ public class LoadBalancerBenchmark {
 
     @Benchmark
     public int pickNewFlow() {
+        batch();
         if (++pickPort > 65535) {
             pickPort = 1024;
             pickClient++;
         }
         int slot = stage.conntrack().find(ConntrackTable.forwardA(pickClient, VIP),
-                ConntrackTable.forwardB(VNI, Ipv4View.PROTOCOL_TCP, pickPort, 80), System.nanoTime());
+                ConntrackTable.forwardB(VNI, Ipv4View.PROTOCOL_TCP, pickPort, 80), clock.getAsLong());
         if (slot != ConntrackTable.NONE) {
             throw new IllegalStateException("a new flow was found tracked");
         }
@@ -227,7 +248,18 @@ public class LoadBalancerBenchmark {
     }
 
     @Benchmark
+    public int missLatency() {
+        if (++pickPort > 65535) {
+            pickPort = 1024;
+            pickClient++;
+        }
+        return stage.conntrack().find(ConntrackTable.forwardA(pickClient, VIP),
+                ConntrackTable.forwardB(VNI, Ipv4View.PROTOCOL_TCP, pickPort, 80), System.nanoTime());
+    }
+
+    @Benchmark
     public boolean reply() {
+        batch();
         int at = next * STRIDE;
         next = (next + 1) & (FRAMES - 1);
         ByteBuf f = replies;
@@ -243,4 +275,5 @@ public class LoadBalancerBenchmark {
         f.setShort(at + ETH + 36, tcpChecksum);
         return translated;
     }
+
 }

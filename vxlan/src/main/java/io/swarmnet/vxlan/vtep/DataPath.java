@@ -3,6 +3,7 @@ package io.swarmnet.vxlan.vtep;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.collection.IntObjectHashMap;
+import io.swarmnet.lb.BatchClock;
 import io.swarmnet.lb.ClientSink;
 import io.swarmnet.lb.LbConfig;
 import io.swarmnet.lb.NatStage;
@@ -58,6 +59,7 @@ final class DataPath {
     private final VtepCounters counters;
     private final Underlay underlay;
     private final NatStage lb;
+    private final BatchClock clock;
     private final ClientSink lbSink = this::sendToClient;
     private final IntObjectHashMap<SwitchPort> ports = new IntObjectHashMap<>();
     private volatile OverlayTables tables = OverlayTables.EMPTY;
@@ -75,13 +77,22 @@ final class DataPath {
     private final ByteBuf portScratch;
 
     DataPath(VtepCounters counters, Underlay underlay) {
-        this(counters, underlay, new NatStage(LbConfig.DEFAULT, System::nanoTime));
+        this(counters, underlay, new BatchClock(System::nanoTime));
     }
 
-    DataPath(VtepCounters counters, Underlay underlay, NatStage lb) {
+    private DataPath(VtepCounters counters, Underlay underlay, BatchClock clock) {
+        this(counters, underlay, new NatStage(LbConfig.DEFAULT, clock), clock);
+    }
+
+    /**
+     * Makes a data path whose load balancer is {@code lb}; {@code clock} is the clock that
+     * {@code lb} reads, and its batch ends with each {@link #flush} and {@link #housekeep}.
+     */
+    DataPath(VtepCounters counters, Underlay underlay, NatStage lb, BatchClock clock) {
         this.counters = counters;
         this.underlay = underlay;
         this.lb = lb;
+        this.clock = clock;
         this.portScratch = Unpooled.directBuffer(MAX_TAP_FRAME, MAX_TAP_FRAME);
     }
 
@@ -433,10 +444,14 @@ final class DataPath {
      * flows and resetting the clients of backends that left the service table.
      */
     void housekeep() {
+        // Its own batch: it reads the time now, not the last batch's, and leaves none behind.
+        clock.endBatch();
         try {
             lb.housekeep(lbSink, portScratch, SwitchPort.VNET_HEADER_LENGTH);
         } catch (RuntimeException e) {
             internalError(e);
+        } finally {
+            clock.endBatch();
         }
     }
 
@@ -451,8 +466,12 @@ final class DataPath {
         return to.write(portScratch, 0, SwitchPort.VNET_HEADER_LENGTH + length);
     }
 
-    /** Ends a batch: writes the frame being coalesced and hands queued datagrams to the kernel. */
+    /**
+     * Ends a batch: writes the frame being coalesced, hands queued datagrams to the kernel,
+     * and lets the next batch read the clock afresh.
+     */
     void flush() {
+        clock.endBatch();
         try {
             coalescer.flush();
         } catch (RuntimeException e) {

@@ -18,6 +18,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
+import io.swarmnet.lb.BatchClock;
 import io.swarmnet.lb.NatStage;
 import io.swarmnet.lb.table.ServiceTable;
 import io.swarmnet.packet.Ipv4Address;
@@ -92,6 +93,8 @@ public final class Vtep implements AutoCloseable {
     private volatile OverlayTables tables = OverlayTables.EMPTY;
     /** The service VIP load balancer; its tables may be published before {@link #bind}. */
     private final NatStage lb;
+    /** The load balancer's clock, read once per batch of the data path. */
+    private final BatchClock clock;
     private InetSocketAddress localAddress;
     private boolean closed;
 
@@ -115,7 +118,8 @@ public final class Vtep implements AutoCloseable {
             });
         }
         this.tapReadBuffer = Unpooled.directBuffer(DataPath.MAX_TAP_FRAME, DataPath.MAX_TAP_FRAME);
-        this.lb = new NatStage(config.loadBalancer(), System::nanoTime);
+        this.clock = new BatchClock(System::nanoTime);
+        this.lb = new NatStage(config.loadBalancer(), clock);
         this.frames = new FrameHandler() {
             @Override
             public void onFrame(SwitchPort from, ByteBuf buf, int offset, int length) {
@@ -170,7 +174,7 @@ public final class Vtep implements AutoCloseable {
                 await(sender.bind(new InetSocketAddress(address, 0)), "bind a source port");
                 senders[i] = sender;
             }
-            DataPath path = new DataPath(counters, new UdpUnderlay(senders, config.dataPathPort(), gso), lb);
+            DataPath path = new DataPath(counters, new UdpUnderlay(senders, config.dataPathPort(), gso), lb, clock);
             path.publish(tables);
             loop.scheduleAtFixedRate(path::housekeep, 1, 1, TimeUnit.SECONDS);
             UnderlayHandler handler = new UnderlayHandler(path);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.swarmnet.lb.BatchClock;
 import io.swarmnet.lb.LbConfig;
 import io.swarmnet.lb.NatStage;
 import io.swarmnet.lb.scheduler.SchedulerType;
@@ -36,12 +37,13 @@ class DataPathFuzzTest {
      * TAP frames go through the load balancer (a small conntrack: one data path per input).
      */
     private static DataPath newDataPath(VtepCounters counters, RecordingUnderlay underlay, FakePort... ports) {
-        NatStage lb = new NatStage(LbConfig.builder().conntrackMax(16).build(), System::nanoTime);
+        BatchClock clock = new BatchClock(System::nanoTime);
+        NatStage lb = new NatStage(LbConfig.builder().conntrackMax(16).build(), clock);
         lb.publish(ServiceTable.builder(1).service("fuzz", VNI, TestFrames.IP_2, TestFrames.MAC_2, SchedulerType.RR)
                 .backend(VNI, TestFrames.IP_2, TestFrames.IP_5, TestFrames.MAC_5, Backend.REMOTE, PEER,
                         BackendState.ACTIVE, 1)
                 .build());
-        DataPath path = new DataPath(counters, underlay, lb);
+        DataPath path = new DataPath(counters, underlay, lb, clock);
         for (FakePort port : ports) {
             path.addPort(port);
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.swarmnet.lb.BatchClock;
 import io.swarmnet.lb.LbConfig;
 import io.swarmnet.lb.NatStage;
 import io.swarmnet.lb.scheduler.SchedulerType;
@@ -43,8 +44,14 @@ class DataPathLoadBalancerTest {
     static final int V = SwitchPort.VNET_HEADER_LENGTH;
 
     private final RecordingUnderlay underlay = new RecordingUnderlay();
+    /** The time the load balancer reads, and how many times it asked. */
+    private final long[] time = {1_000_000_000L, 0};
+    private final BatchClock clock = new BatchClock(() -> {
+        time[1]++;
+        return time[0];
+    });
     private final DataPath path = new DataPath(new VtepCounters(), underlay,
-            new NatStage(LbConfig.builder().conntrackMax(1024).build(), System::nanoTime));
+            new NatStage(LbConfig.builder().conntrackMax(1024).build(), clock), clock);
     /** Any local port may be a client: a task's, or the routing mesh's node ingress port. */
     private final FakePort client = new FakePort(1, VNI);
     private final FakePort local = new FakePort(2, VNI);
@@ -192,6 +199,21 @@ class DataPathLoadBalancerTest {
         assertThat(Unpooled.wrappedBuffer(rst).getUnsignedShort(V + ETH + 22)).isEqualTo(1001);
         assertThat(valid(rst, V)).isTrue();
         assertThat(path.loadBalancer().conntrack().size()).isEqualTo(1);
+    }
+
+    @Test
+    void readsTheClockOncePerBatchAndHousekeepsWithTheTimeOfItsOwn() {
+        fromPort(client, tcp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 2000, 80, 1, 0, TcpView.SYN, 0));
+        fromPort(client, tcp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 2001, 80, 1, 0, TcpView.SYN, 0));
+        assertThat(time[1]).as("one batch, one reading").isEqualTo(1);
+        path.flush();
+        // An hour on, both embryonic flows have expired: housekeeping must see the new time.
+        time[0] += 3_600_000_000_000L;
+        path.housekeep();
+        assertThat(time[1]).isEqualTo(2);
+        assertThat(path.loadBalancer().conntrack().size()).isZero();
+        fromPort(client, tcp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 2002, 80, 1, 0, TcpView.SYN, 0));
+        assertThat(time[1]).as("housekeeping leaves no reading to the next batch").isEqualTo(3);
     }
 
     @Test
