@@ -4,19 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -157,7 +154,7 @@ public final class EtcdClusterFixture implements BeforeAllCallback, AfterAllCall
             }
         }
         if (root != null) {
-            deleteTree(root);
+            FixtureFiles.deleteTree(root, "etcd cluster fixture");
             root = null;
         }
         if (cleanupHook != null && Thread.currentThread() != cleanupHook) {
@@ -195,14 +192,14 @@ public final class EtcdClusterFixture implements BeforeAllCallback, AfterAllCall
     private void awaitHealthy(Member m, long deadline) throws IOException, InterruptedException {
         while (System.currentTimeMillis() < deadline) {
             if (!m.process.isAlive()) {
-                throw new IOException("etcd member " + m.name + " exited at start; its log:\n" + tail(m.dir.resolve("etcd.log")));
+                throw new IOException("etcd member " + m.name + " exited at start; its log:\n" + FixtureFiles.tail(m.dir.resolve("etcd.log")));
             }
             if (healthy(m)) {
                 return;
             }
             Thread.sleep(100);
         }
-        throw new IOException("etcd member " + m.name + " did not turn healthy; its log:\n" + tail(m.dir.resolve("etcd.log")));
+        throw new IOException("etcd member " + m.name + " did not turn healthy; its log:\n" + FixtureFiles.tail(m.dir.resolve("etcd.log")));
     }
 
     private static boolean healthy(Member m) {
@@ -242,29 +239,6 @@ public final class EtcdClusterFixture implements BeforeAllCallback, AfterAllCall
             return new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         } finally {
             c.disconnect();
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(unreadable: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("etcd cluster fixture: could not delete " + root + ": " + e.getMessage());
         }
     }
 

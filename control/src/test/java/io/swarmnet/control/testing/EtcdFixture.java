@@ -1,7 +1,6 @@
 package io.swarmnet.control.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -9,11 +8,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -113,7 +110,7 @@ public final class EtcdFixture implements BeforeAllCallback, AfterAllCallback, A
         while (System.currentTimeMillis() < deadline) {
             if (!process.isAlive()) {
                 process = null;
-                throw new IOException("etcd exited at start; its log " + log + ":\n" + tail(log));
+                throw new IOException("etcd exited at start; its log " + log + ":\n" + FixtureFiles.tail(log));
             }
             if (healthy()) {
                 return;
@@ -122,7 +119,7 @@ public final class EtcdFixture implements BeforeAllCallback, AfterAllCallback, A
         }
         kill(process);
         process = null;
-        throw new IOException("etcd did not turn healthy within " + START_TIMEOUT_MS + " ms; its log:\n" + tail(log));
+        throw new IOException("etcd did not turn healthy within " + START_TIMEOUT_MS + " ms; its log:\n" + FixtureFiles.tail(log));
     }
 
     private boolean healthy() {
@@ -168,7 +165,7 @@ public final class EtcdFixture implements BeforeAllCallback, AfterAllCallback, A
             Thread.currentThread().interrupt();
         }
         if (dataDir != null) {
-            deleteTree(dataDir);
+            FixtureFiles.deleteTree(dataDir, "etcd fixture");
             dataDir = null;
         }
         if (cleanupHook != null && Thread.currentThread() != cleanupHook) {
@@ -193,29 +190,6 @@ public final class EtcdFixture implements BeforeAllCallback, AfterAllCallback, A
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
             return s.getLocalPort();
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(unreadable: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("etcd fixture: could not delete " + root + ": " + e.getMessage());
         }
     }
 }
