@@ -5,6 +5,8 @@ import io.netty.buffer.Unpooled;
 import io.swarmnet.packet.Checksums;
 import io.swarmnet.packet.EthernetView;
 import io.swarmnet.packet.Ipv4View;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Builds Ethernet/IPv4/TCP-UDP-ICMP frames with right checksums, and checks them by recomputation. */
 final class TestFrames {
@@ -125,9 +127,9 @@ final class TestFrames {
      * the same identification, MF on all but the last, offsets in 8-byte units, each with
      * its own length and header checksum.
      */
-    static java.util.List<ByteBuf> fragments(ByteBuf whole, int chunk) {
+    static List<ByteBuf> fragments(ByteBuf whole, int chunk) {
         int payload = whole.getUnsignedShort(ETH + 2) - 20;
-        java.util.List<ByteBuf> out = new java.util.ArrayList<>();
+        List<ByteBuf> out = new ArrayList<>();
         for (int from = 0; from < payload; from += chunk) {
             int n = Math.min(chunk, payload - from);
             ByteBuf f = Unpooled.directBuffer(ETH + 20 + n);
