@@ -74,6 +74,10 @@ final class Buffers {
         return LITTLE_ENDIAN_HOST ? buf.getIntLE(index) : buf.getInt(index);
     }
 
+    static long getHostLong(ByteBuf buf, int index) {
+        return LITTLE_ENDIAN_HOST ? buf.getLongLE(index) : buf.getLong(index);
+    }
+
     /** The NUL-terminated string at {@code index}, reading at most {@code max} bytes. */
     static String cString(ByteBuf buf, int index, int max) {
         int end = index;

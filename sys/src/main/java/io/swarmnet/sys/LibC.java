@@ -59,4 +59,8 @@ public interface LibC {
     int gettid();
 
     int setpriority(int which, int who, int prio);
+
+    int sched_setaffinity(int pid, @size_t long size, @intptr_t long mask);
+
+    int sched_getaffinity(int pid, @size_t long size, @intptr_t long mask);
 }

@@ -1,11 +1,13 @@
 package io.swarmnet.sys;
 
+import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 
 /**
- * Scheduling of the calling thread ({@code sys/resource.h}): its nice value. On Linux a
- * nice value belongs to a thread, so {@code setpriority(PRIO_PROCESS, gettid(), ...)}
- * changes only the caller.
+ * Scheduling of the calling thread ({@code sys/resource.h}, {@code sched.h}): its nice
+ * value and the CPUs it may run on. On Linux both belong to a thread, so
+ * {@code setpriority(PRIO_PROCESS, gettid(), ...)} and {@code sched_setaffinity(0, ...)}
+ * change only the caller.
  */
 public final class Resource {
     static final int PRIO_PROCESS = 0;
@@ -39,5 +41,45 @@ public final class Resource {
         String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Integer.parseInt(fields[16]);
+    }
+
+    /**
+     * Lets the calling thread run only on {@code cpus}.
+     *
+     * @throws IOException with the errno: EINVAL when none of the CPUs is online and allowed
+     *         to this process (its cpuset), EPERM for another user's thread
+     */
+    public static void setThreadAffinity(CpuSet cpus) throws IOException {
+        ByteBuf mask = Buffers.scratch(CpuSet.MASK_BYTES);
+        try {
+            long[] words = cpus.toMask();
+            for (int i = 0; i < words.length; i++) {
+                Buffers.setHostLong(mask, i * Long.BYTES, words[i]);
+            }
+            int res = Syscall.schedSetaffinity(0, CpuSet.MASK_BYTES, Buffers.address(mask, 0));
+            if (res < 0) {
+                throw Syscall.newIOException("sched_setaffinity " + cpus, res);
+            }
+        } finally {
+            mask.release();
+        }
+    }
+
+    /** Returns the CPUs the calling thread may run on. */
+    public static CpuSet threadAffinity() throws IOException {
+        ByteBuf mask = Buffers.scratch(CpuSet.MASK_BYTES);
+        try {
+            int res = Syscall.schedGetaffinity(0, CpuSet.MASK_BYTES, Buffers.address(mask, 0));
+            if (res < 0) {
+                throw Syscall.newIOException("sched_getaffinity", res);
+            }
+            long[] words = new long[CpuSet.MASK_BYTES / Long.BYTES];
+            for (int i = 0; i < words.length; i++) {
+                words[i] = Buffers.getHostLong(mask, i * Long.BYTES);
+            }
+            return CpuSet.fromMask(words);
+        } finally {
+            mask.release();
+        }
     }
 }

@@ -34,6 +34,14 @@ final class Syscall {
         return result(LIBC.setpriority(which, who, prio));
     }
 
+    static int schedSetaffinity(int tid, int size, long mask) {
+        return result(LIBC.sched_setaffinity(tid, size, mask));
+    }
+
+    static int schedGetaffinity(int tid, int size, long mask) {
+        return result(LIBC.sched_getaffinity(tid, size, mask));
+    }
+
     static int close(int fd) {
         return result(LIBC.close(fd));
     }

@@ -54,4 +54,45 @@ class ResourceTest {
                 .hasMessage("nice -21 is outside -20..19");
         assertThatThrownBy(() -> Resource.setThreadNice(20)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void affinityChangesOnlyTheCallingThreadAndTheThreadRunsThere() throws Exception {
+        CpuSet mine = Resource.threadAffinity();
+        int last = lastCpu(mine);
+        CpuSet one = CpuSet.of(last);
+        onOwnThread(() -> {
+            Resource.setThreadAffinity(one);
+            assertThat(Resource.threadAffinity()).isEqualTo(one);
+            Thread.yield();
+            assertThat(currentCpu()).isEqualTo(last);
+        });
+        assertThat(Resource.threadAffinity()).isEqualTo(mine);
+    }
+
+    @Test
+    void anAffinityWithNoUsableCpuIsRefusedAndChangesNothing() throws Exception {
+        onOwnThread(() -> {
+            CpuSet before = Resource.threadAffinity();
+            assertThatThrownBy(() -> Resource.setThreadAffinity(CpuSet.of(CpuSet.MAX_CPUS - 1)))
+                    .isInstanceOf(NativeIoException.class)
+                    .hasMessageContaining("sched_setaffinity 1023")
+                    .hasMessageContaining("Invalid argument");
+            assertThat(Resource.threadAffinity()).isEqualTo(before);
+        });
+    }
+
+    private static int lastCpu(CpuSet set) {
+        int last = -1;
+        for (int cpu = 0; cpu < CpuSet.MAX_CPUS; cpu++) {
+            last = set.contains(cpu) ? cpu : last;
+        }
+        return last;
+    }
+
+    /** The CPU the calling thread last ran on: field 39 of its stat. */
+    private static int currentCpu() throws java.io.IOException {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(fields[36]);
+    }
 }
