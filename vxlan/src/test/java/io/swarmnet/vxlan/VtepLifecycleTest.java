@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.sys.CpuSet;
+import io.swarmnet.sys.Resource;
 import io.swarmnet.sys.TapDevice;
 import io.swarmnet.vxlan.fdb.OverlayTables;
 import io.swarmnet.vxlan.port.TapPort;
 import io.swarmnet.vxlan.vtep.Vtep;
 import io.swarmnet.vxlan.vtep.VtepConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,22 +125,71 @@ class VtepLifecycleTest {
         }
     }
 
-    /** Nice values of this JVM's VTEP loop threads, from /proc (comm keeps 15 characters of the name). */
-    private static List<Integer> vtepThreadNices() throws IOException {
+    @Test
+    void eventLoopRunsOnTheConfiguredCpus() throws Exception {
+        CpuSet mine = Resource.threadAffinity();
+        int cpu = mine.contains(1) ? 1 : 0;
+        Vtep vtep = Vtep.create(VtepConfig.builder(ADDRESS).cpus(CpuSet.of(cpu)).build());
+        try {
+            assertThat(vtepThreadStatus("Cpus_allowed_list")).containsExactly(Integer.toString(cpu));
+            assertThat(vtep.config().toString()).endsWith(", cpus " + cpu + ")");
+        } finally {
+            vtep.close();
+        }
+        assertThat(Resource.threadAffinity()).isEqualTo(mine);
+    }
+
+    @Test
+    void cpusTheLoopCannotRunOnAreRefusedAtCreation() throws InterruptedException {
+        int threads = vtepThreadStatus("Name").size();
+        assertThatThrownBy(() -> Vtep.create(VtepConfig.builder(ADDRESS).cpus(CpuSet.of(CpuSet.MAX_CPUS - 1)).build()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("pin the VTEP event loop to CPUs 1023")
+                .hasMessageContaining("Invalid argument");
+        // The loop it started is shut down again.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (vtepThreadStatus("Name").size() > threads && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(vtepThreadStatus("Name")).hasSize(threads);
+    }
+
+    /** One value of /proc status for each of this JVM's VTEP loop threads: the value of {@code key}. */
+    private static List<String> vtepThreadStatus(String key) {
+        List<String> values = new ArrayList<>();
+        for (String status : vtepThreadFiles("status")) {
+            status.lines().filter(line -> line.startsWith(key + ":"))
+                    .forEach(line -> values.add(line.substring(key.length() + 1).strip()));
+        }
+        return values;
+    }
+
+    /** Nice values of this JVM's VTEP loop threads, from their stat. */
+    private static List<Integer> vtepThreadNices() {
         List<Integer> nices = new ArrayList<>();
+        for (String stat : vtepThreadFiles("stat")) {
+            nices.add(Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
+        }
+        return nices;
+    }
+
+    /** File {@code name} of /proc/self/task/TID for each VTEP loop thread (comm keeps 15 characters of its name). */
+    private static List<String> vtepThreadFiles(String name) {
+        List<String> files = new ArrayList<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
                 try {
                     if (Files.readString(task.resolve("comm")).startsWith("swarmnet-vtep")) {
-                        String stat = Files.readString(task.resolve("stat"));
-                        nices.add(Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
+                        files.add(Files.readString(task.resolve(name)));
                     }
                 } catch (IOException threadEnded) {
                     // The thread ended while the directory was read.
                 }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return nices;
+        return files;
     }
 
     @Test

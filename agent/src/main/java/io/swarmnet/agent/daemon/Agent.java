@@ -206,8 +206,14 @@ public final class Agent {
         } catch (IOException e) {
             throw new UserException("cannot read this host's interfaces: " + e.getMessage(), e);
         }
-        Vtep vtep = Vtep.create(VtepConfig.builder(address).dataPathPort(config.dataPathPort())
-                .transport(config.dataPathTransport()).loadBalancer(config.loadBalancer()).build());
+        Vtep vtep;
+        try {
+            vtep = Vtep.create(VtepConfig.builder(address).dataPathPort(config.dataPathPort())
+                    .transport(config.dataPathTransport()).cpus(config.dataPathCpus())
+                    .loadBalancer(config.loadBalancer()).build());
+        } catch (IllegalStateException e) {
+            throw new UserException("cannot start the VXLAN data path: " + e.getMessage(), e);
+        }
         TaskResolvers resolvers = null;
         boolean success = false;
         try {

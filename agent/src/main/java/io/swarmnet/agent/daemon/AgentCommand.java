@@ -8,6 +8,8 @@ import io.swarmnet.dns.ResolvConf;
 import io.swarmnet.gwbridge.GwBridgeConfig;
 import io.swarmnet.gwbridge.GwBridgeConfigException;
 import io.swarmnet.lb.LbConfig;
+import io.swarmnet.sys.CpuSet;
+import io.swarmnet.sys.Resource;
 import io.swarmnet.vxlan.vtep.Transport;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -58,6 +60,11 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Netty transport of the VXLAN data path: epoll, or io_uring where the kernel"
                     + " allows it (default: ${DEFAULT-VALUE}).")
     private String dataPathTransport;
+
+    @Option(names = "--data-path-cpus", paramLabel = "LIST",
+            description = "CPUs the VXLAN data path's event loop may run on, as taskset -c writes them, e.g. 3 or"
+                    + " 2-3 (default: any). Give it a CPU of its own, or the CPU the tasks run on.")
+    private String dataPathCpus;
 
     @Option(names = "--store", paramLabel = "etcd://HOST:PORT[,HOST:PORT...]",
             description = "The managers' etcd endpoints (default: the embedded single-host store under --data-root).")
@@ -187,6 +194,13 @@ public final class AgentCommand implements Callable<Integer> {
             throw usage("--data-path-transport " + transport.flagValue() + " is not available on this host: "
                     + (cause == null ? "unknown cause" : cause.getMessage()));
         }
+        CpuSet cpus = dataPathCpus == null ? null : parse("--data-path-cpus", dataPathCpus, CpuSet::parse);
+        if (cpus != null) {
+            CpuSet allowed = allowedCpus();
+            if (!cpus.isSubsetOf(allowed)) {
+                throw usage("--data-path-cpus " + dataPathCpus + ": this agent may run on CPUs " + allowed + " only");
+            }
+        }
         InetSocketAddress metrics = parse("--metrics-addr", metricsAddr, AddressLiterals::parseIpPort);
         String name = hostname != null ? hostname : osHostname();
         if (!HOSTNAME.matcher(name).matches()) {
@@ -215,7 +229,7 @@ public final class AgentCommand implements Callable<Integer> {
                 .tcpCloseTimeout(Duration.ofSeconds(lbTcpCloseSeconds))
                 .udpTimeout(Duration.ofSeconds(lbUdpSeconds))
                 .build());
-        return new AgentConfig(name, advertise, dataPathPort, transport, storeAddress, metrics, dataRoot,
+        return new AgentConfig(name, advertise, dataPathPort, transport, cpus, storeAddress, metrics, dataRoot,
                 Duration.ofSeconds(nodeTtlSeconds), Duration.ofSeconds(storeTimeoutSeconds), gwbridgePool, cleanup,
                 loadBalancer, dnsConfig(), web);
     }
@@ -265,6 +279,14 @@ public final class AgentCommand implements Callable<Integer> {
             return parser.parse(text);
         } catch (IllegalArgumentException e) {
             throw usage("invalid " + flag + ": " + e.getMessage());
+        }
+    }
+
+    private CpuSet allowedCpus() {
+        try {
+            return Resource.threadAffinity();
+        } catch (IOException e) {
+            throw usage("--data-path-cpus: cannot read which CPUs this agent may run on: " + e.getMessage());
         }
     }
 

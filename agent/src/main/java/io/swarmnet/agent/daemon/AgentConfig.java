@@ -3,6 +3,7 @@ package io.swarmnet.agent.daemon;
 import io.swarmnet.control.store.StoreAddress;
 import io.swarmnet.dns.DnsConfig;
 import io.swarmnet.lb.LbConfig;
+import io.swarmnet.sys.CpuSet;
 import io.swarmnet.vxlan.vtep.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,6 +17,7 @@ import java.time.Duration;
  * @param advertiseAddr the address other nodes reach this one at (and the VXLAN underlay address)
  * @param dataPathPort  the UDP port of the VXLAN data path
  * @param dataPathTransport the Netty transport of the VXLAN data path
+ * @param dataPathCpus  the CPUs the data path's event loop may run on, or null for any
  * @param store         the managers' etcd endpoints, or null for the embedded single-host store under {@code dataRoot}
  * @param metricsAddr   where /metrics and /healthz are served
  * @param dataRoot      where the node keeps its state: its id and the local API socket
@@ -28,7 +30,7 @@ import java.time.Duration;
  * @param web           whether to serve the live cluster view at /ui/ beside /metrics
  */
 public record AgentConfig(String hostname, InetAddress advertiseAddr, int dataPathPort, Transport dataPathTransport,
-                          StoreAddress store,
+                          CpuSet dataPathCpus, StoreAddress store,
                           InetSocketAddress metricsAddr, Path dataRoot, Duration nodeTtl, Duration storeTimeout,
                           String gwbridgePool, boolean cleanup, LbConfig loadBalancer, DnsConfig dns,
                           boolean web) {

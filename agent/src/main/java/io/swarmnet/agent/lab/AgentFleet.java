@@ -39,8 +39,14 @@ final class AgentFleet {
         return stateDir.resolve(h.name()).resolve("agent");
     }
 
-    /** The command that runs the agent of host {@code h} inside its namespace. */
+    /** The command that runs the agent of host {@code h} inside its namespace, its data path on any CPU. */
     static List<String> command(LabHost h, String storeUrl, Path dataRoot, String dataPathTransport) {
+        return command(h, storeUrl, dataRoot, dataPathTransport, null);
+    }
+
+    /** The command that runs the agent of host {@code h} inside its namespace; {@code dataPathCpus} may be null. */
+    static List<String> command(LabHost h, String storeUrl, Path dataRoot, String dataPathTransport,
+                                String dataPathCpus) {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", h.namespace(), java()));
         argv.addAll(jdkOptions());
         argv.addAll(List.of("-cp", classpath(), MAIN_CLASS, "agent",
@@ -54,6 +60,9 @@ final class AgentFleet {
                 "--dns-upstream", LabHost.INTERNET_ADDRESS,
                 // A lab is for looking inside: every agent serves the live cluster view.
                 "--web"));
+        if (dataPathCpus != null) {
+            argv.addAll(List.of("--data-path-cpus", dataPathCpus));
+        }
         return argv;
     }
 

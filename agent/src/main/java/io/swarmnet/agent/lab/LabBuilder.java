@@ -67,7 +67,8 @@ final class LabBuilder {
             for (LabHost h : agentHosts) {
                 Path dataRoot = AgentFleet.dataRoot(stateDir, h);
                 createDirectories(dataRoot);
-                agents.add(startDaemon("agent", h, AgentFleet.command(h, store, dataRoot, spec.dataPathTransport())));
+                agents.add(startDaemon("agent", h, AgentFleet.command(h, store, dataRoot, spec.dataPathTransport(),
+                        spec.dataPathCpus())));
             }
             new AgentFleet(runner).awaitHealthy(spec.agentTimeout(), agentHosts, agents);
             spec.progress().accept("agents healthy");

@@ -75,11 +75,15 @@ public final class LabCommand implements Callable<Integer> {
         @Option(names = "--data-path-transport", paramLabel = "epoll|io_uring", defaultValue = "epoll",
                 description = "The agents' --data-path-transport (default: ${DEFAULT-VALUE}).")
         String dataPathTransport;
+        @Option(names = "--data-path-cpus", paramLabel = "LIST",
+                description = "The agents' --data-path-cpus, e.g. 0 (default: their loops run on any CPU).")
+        String dataPathCpus;
 
         @Override
         public Integer call() {
             LabSpec s = labSpec(spec, LabSpec.builder().name(lab.name).managers(managers).workers(workers)
-                    .underlayMtu(underlayMtu).etcdBinary(etcd).agents(!noAgents).dataPathTransport(dataPathTransport));
+                    .underlayMtu(underlayMtu).etcdBinary(etcd).agents(!noAgents).dataPathTransport(dataPathTransport)
+                    .dataPathCpus(dataPathCpus));
             Lab l = Lab.up(s);
             PrintWriter out = spec.commandLine().getOut();
             LabPrinter.text(l.status(), out);

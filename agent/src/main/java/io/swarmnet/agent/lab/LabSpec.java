@@ -1,5 +1,6 @@
 package io.swarmnet.agent.lab;
 
+import io.swarmnet.sys.CpuSet;
 import io.swarmnet.vxlan.vtep.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +29,7 @@ public final class LabSpec {
     private final int underlayMtu;
     private final boolean agents;
     private final String dataPathTransport;
+    private final String dataPathCpus;
     private final Path etcdBinary;
     private final Path stateRoot;
     private final Duration etcdTimeout;
@@ -41,6 +43,7 @@ public final class LabSpec {
         this.underlayMtu = b.underlayMtu;
         this.agents = b.agents;
         this.dataPathTransport = b.dataPathTransport;
+        this.dataPathCpus = b.dataPathCpus;
         this.etcdBinary = b.etcdBinary;
         this.stateRoot = b.stateRoot;
         this.etcdTimeout = b.etcdTimeout;
@@ -87,6 +90,11 @@ public final class LabSpec {
         return dataPathTransport;
     }
 
+    /** The agents' {@code --data-path-cpus}, or null to leave their loops on any CPU. */
+    public String dataPathCpus() {
+        return dataPathCpus;
+    }
+
     /** The etcd binary to run, or null to find {@code etcd} on the PATH. */
     public Path etcdBinary() {
         return etcdBinary;
@@ -126,6 +134,7 @@ public final class LabSpec {
         private int underlayMtu = 1500;
         private boolean agents = true;
         private String dataPathTransport = Transport.EPOLL.flagValue();
+        private String dataPathCpus;
         private Path etcdBinary;
         private Path stateRoot = DEFAULT_STATE_ROOT;
         private Duration etcdTimeout = Duration.ofSeconds(30);
@@ -162,6 +171,11 @@ public final class LabSpec {
 
         public Builder dataPathTransport(String dataPathTransport) {
             this.dataPathTransport = dataPathTransport;
+            return this;
+        }
+
+        public Builder dataPathCpus(String dataPathCpus) {
+            this.dataPathCpus = dataPathCpus;
             return this;
         }
 
@@ -208,6 +222,13 @@ public final class LabSpec {
                 Transport.fromFlag(dataPathTransport);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--data-path-transport: " + e.getMessage(), e);
+            }
+            if (dataPathCpus != null) {
+                try {
+                    CpuSet.parse(dataPathCpus);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--data-path-cpus: " + e.getMessage(), e);
+                }
             }
             return new LabSpec(this);
         }

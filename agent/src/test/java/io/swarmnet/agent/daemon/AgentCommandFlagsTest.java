@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swarmnet.agent.Main;
 import io.swarmnet.control.testing.EtcdFixture;
+import io.swarmnet.sys.CpuSet;
+import io.swarmnet.sys.Resource;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -66,6 +68,8 @@ class AgentCommandFlagsTest {
         "--data-path-port | 80             | --data-path-port 80 is out of range: it must be 1024-49151",
         "--data-path-port | 49152          | --data-path-port 49152 is out of range: it must be 1024-49151",
         "--data-path-transport | uring     | invalid --data-path-transport: 'uring' is not a transport (epoll, io_uring)",
+        "--data-path-cpus | 3-1            | invalid --data-path-cpus: CPU list '3-1': range 3-1 ends below its start",
+        "--data-path-cpus | 0,,1           | invalid --data-path-cpus: CPU list '0,,1' has an empty element",
         "--store          | http://a:2379  | invalid --store: unsupported store 'http://': only etcd://host:port[,host:port...] is supported",
         "--store          | etcd://a:x     | invalid --store: endpoint 'a:x' has no valid port (1-65535)",
         "--metrics-addr   | localhost:9323 | invalid --metrics-addr: 'localhost' is not an IP address",
@@ -99,6 +103,18 @@ class AgentCommandFlagsTest {
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.lines()).containsExactly("swarmnet: 4 --dns-upstream given: at most 3. See 'swarmnet agent --help'.");
+    }
+
+    @Test
+    void dataPathCpusOutsideTheAgentsOwnAreAUsageError() throws IOException {
+        CpuSet allowed = Resource.threadAffinity();
+
+        Result r = runWith("--data-path-cpus", "0-1023");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.lines()).containsExactly("swarmnet: --data-path-cpus 0-1023: this agent may run on CPUs " + allowed
+                + " only. See 'swarmnet agent --help'.");
+        assertThat(tmp.resolve("root")).doesNotExist();
     }
 
     @Test

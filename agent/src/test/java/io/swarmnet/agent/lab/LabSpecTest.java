@@ -3,6 +3,7 @@ package io.swarmnet.agent.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +49,18 @@ class LabSpecTest {
         assertThatThrownBy(() -> LabSpec.builder().underlayMtu(575).build())
                 .hasMessage("--underlay-mtu must be between 576 and 9000, got 575");
         assertThatThrownBy(() -> LabSpec.builder().underlayMtu(9001).build()).hasMessageContaining("9001");
+    }
+
+    @Test
+    void passesDataPathCpusToTheAgentsAndRejectsBadLists() {
+        assertThatThrownBy(() -> LabSpec.builder().dataPathCpus("1-0").build())
+                .hasMessage("--data-path-cpus: CPU list '1-0': range 1-0 ends below its start");
+        LabSpec spec = LabSpec.builder().dataPathCpus("0").build();
+        assertThat(spec.dataPathCpus()).isEqualTo("0");
+        LabHost w1 = LabHost.plan(spec.name(), 1, 1).get(1);
+        assertThat(AgentFleet.command(w1, "etcd://x", Path.of("/d"), "epoll", spec.dataPathCpus()))
+                .containsSubsequence("--data-path-cpus", "0");
+        assertThat(AgentFleet.command(w1, "etcd://x", Path.of("/d"), "epoll")).doesNotContain("--data-path-cpus");
     }
 
     @Test

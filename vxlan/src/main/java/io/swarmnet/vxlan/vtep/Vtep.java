@@ -22,6 +22,7 @@ import io.swarmnet.lb.BatchClock;
 import io.swarmnet.lb.NatStage;
 import io.swarmnet.lb.table.ServiceTable;
 import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.sys.CpuSet;
 import io.swarmnet.sys.Resource;
 import io.swarmnet.sys.TapDevice;
 import io.swarmnet.vxlan.fdb.NetworkTable;
@@ -107,6 +108,20 @@ public final class Vtep implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("swarmnet-vtep", true),
                 transport.ioHandlerFactory());
         this.loop = group.next();
+        CpuSet cpus = config.cpus();
+        if (cpus != null) {
+            // Synchronously: an operator who named the CPUs must learn at start that the loop cannot run there.
+            Future<?> pinned = loop.submit(() -> {
+                Resource.setThreadAffinity(cpus);
+                return null;
+            });
+            try {
+                await(pinned, "pin the VTEP event loop to CPUs " + cpus);
+            } catch (IOException e) {
+                group.shutdownGracefully(0, STEP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
         int nice = config.threadNice();
         if (nice != 0) {
             loop.execute(() -> {

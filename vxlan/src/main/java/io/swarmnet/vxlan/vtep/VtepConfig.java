@@ -3,6 +3,7 @@ package io.swarmnet.vxlan.vtep;
 import io.swarmnet.lb.LbConfig;
 import io.swarmnet.packet.Ipv4Address;
 import io.swarmnet.packet.VxlanView;
+import io.swarmnet.sys.CpuSet;
 
 /**
  * How a {@link Vtep} runs: the address and port it receives VXLAN on, its transport, and
@@ -27,6 +28,7 @@ public final class VtepConfig {
     private final boolean udpGso;
     private final boolean udpGro;
     private final int threadNice;
+    private final CpuSet cpus;
     private final LbConfig loadBalancer;
 
     private VtepConfig(Builder b) {
@@ -37,6 +39,7 @@ public final class VtepConfig {
         this.udpGso = b.udpGso;
         this.udpGro = b.udpGro;
         this.threadNice = b.threadNice;
+        this.cpus = b.cpus;
         this.loadBalancer = b.loadBalancer;
     }
 
@@ -80,6 +83,11 @@ public final class VtepConfig {
         return threadNice;
     }
 
+    /** Returns the CPUs the event loop's thread may run on, or null for any CPU (the default). */
+    public CpuSet cpus() {
+        return cpus;
+    }
+
     /** Returns how the load balancer of service VIPs tracks connections. */
     public LbConfig loadBalancer() {
         return loadBalancer;
@@ -89,7 +97,7 @@ public final class VtepConfig {
     public String toString() {
         return "VtepConfig(" + Ipv4Address.toString(advertiseAddress) + ":" + dataPathPort + ", " + transport
                 + ", " + sourcePorts + " source ports, gso " + udpGso + ", gro " + udpGro + ", nice "
-                + threadNice + ")";
+                + threadNice + (cpus == null ? "" : ", cpus " + cpus) + ")";
     }
 
     /** Builds a {@link VtepConfig}; checks each value as it is set. */
@@ -101,6 +109,7 @@ public final class VtepConfig {
         private boolean udpGso = true;
         private boolean udpGro = true;
         private int threadNice = DEFAULT_THREAD_NICE;
+        private CpuSet cpus;
         private LbConfig loadBalancer = LbConfig.DEFAULT;
 
         private Builder(int advertiseAddress) {
@@ -159,6 +168,16 @@ public final class VtepConfig {
                 throw new IllegalArgumentException("nice " + nice + " is outside -20..19");
             }
             this.threadNice = nice;
+            return this;
+        }
+
+        /**
+         * Pins the event loop's thread to {@code cpus}, or lets it run on any CPU with
+         * {@code null} (the default). A host that gives the data path a CPU of its own keeps
+         * other threads from delaying it; see docs/overlay-data-path.md for what it costs.
+         */
+        public Builder cpus(CpuSet cpus) {
+            this.cpus = cpus;
             return this;
         }
 
