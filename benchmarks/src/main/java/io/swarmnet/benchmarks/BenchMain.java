@@ -16,9 +16,11 @@ import io.swarmnet.benchmarks.lab.mesh.VipScenario;
 import io.swarmnet.benchmarks.lab.overlay.OverlayRttScenario;
 import io.swarmnet.benchmarks.lab.overlay.OverlayTcpScenario;
 import io.swarmnet.benchmarks.lab.overlay.OverlayUdpScenario;
+import io.swarmnet.sys.CpuSet;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -62,6 +64,11 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--underlay-mtu", paramLabel = "BYTES", defaultValue = "1500", description = "Underlay MTU (default: ${DEFAULT-VALUE}).")
     int underlayMtu;
 
+    @Option(names = "--data-path-cpus", paramLabel = "LIST",
+            description = "Build the lab with the agents' data path on these CPUs (lab up --data-path-cpus) and run"
+                    + " the overlay scenarios' ping and iperf3 there too, in every variant (default: any CPU).")
+    String dataPathCpus;
+
     @Option(names = "--variants", paramLabel = "NAME", split = ",",
             description = "Run only these variants of the scenario (default: all).")
     Set<String> variants = new java.util.LinkedHashSet<>();
@@ -102,11 +109,21 @@ public final class BenchMain implements Callable<Integer> {
                 throw new UserException("scenario " + s.name() + " has no variant '" + v + "'; it has: " + String.join(", ", known));
             }
         }
-        CliLab lab = CliLab.up(labName, s.managers(), s.workers(), underlayMtu);
+        if (dataPathCpus != null) {
+            try {
+                CpuSet.parse(dataPathCpus);
+            } catch (IllegalArgumentException e) {
+                throw new UserException("invalid --data-path-cpus: " + e.getMessage());
+            }
+        }
+        CliLab lab = CliLab.up(labName, s.managers(), s.workers(), underlayMtu, dataPathCpus);
         try {
             Result result = new Runner(out).run(s, lab, reps, seconds, variants, warmup);
-            Report report = new Report(result, Environment.describe(List.of("iperf3", "etcd", "wrk", "haproxy", "dnsperf",
-                    "dnsmasq")));
+            Map<String, String> environment = Environment.describe(List.of("iperf3", "etcd", "wrk", "haproxy",
+                    "dnsperf", "dnsmasq"));
+            environment.put("placement", dataPathCpus == null ? "any CPU"
+                    : "the agents' data path, ping and iperf3 on CPUs " + dataPathCpus + " (--data-path-cpus)");
+            Report report = new Report(result, environment);
             out.println();
             out.print(report.markdown());
             out.println("\nwritten: " + report.write(results));

@@ -4,6 +4,8 @@ import io.swarmnet.agent.Main;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -14,19 +16,43 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CliLab implements LabHosts, AutoCloseable {
     private final String name;
+    private final String cpus;
 
-    private CliLab(String name) {
+    private CliLab(String name, String cpus) {
         this.name = name;
+        this.cpus = cpus;
     }
 
     /** Brings a lab up with {@code managers} managers and {@code workers} workers; fails if it cannot. */
     public static CliLab up(String name, int managers, int workers, int underlayMtu) {
-        int rc = Main.commandLine().execute("lab", "up", "--name", name, "--managers", Integer.toString(managers),
-                "--workers", Integer.toString(workers), "--underlay-mtu", Integer.toString(underlayMtu));
+        return up(name, managers, workers, underlayMtu, null);
+    }
+
+    /**
+     * Brings a lab up whose agents run their data path on {@code cpus} ({@code lab up
+     * --data-path-cpus}), and whose {@link #workload}s run there too; null leaves both on any CPU.
+     */
+    public static CliLab up(String name, int managers, int workers, int underlayMtu, String cpus) {
+        List<String> argv = new ArrayList<>(List.of("lab", "up", "--name", name, "--managers", Integer.toString(managers),
+                "--workers", Integer.toString(workers), "--underlay-mtu", Integer.toString(underlayMtu)));
+        if (cpus != null) {
+            argv.addAll(List.of("--data-path-cpus", cpus));
+        }
+        int rc = Main.commandLine().execute(argv.toArray(String[]::new));
         if (rc != 0) {
             throw new IllegalStateException("lab up --name " + name + " failed (exit " + rc + ")");
         }
-        return new CliLab(name);
+        return new CliLab(name, cpus);
+    }
+
+    @Override
+    public String[] workload(String... cmd) {
+        if (cpus == null) {
+            return cmd;
+        }
+        List<String> pinned = new ArrayList<>(List.of("taskset", "-c", cpus));
+        pinned.addAll(List.of(cmd));
+        return pinned.toArray(String[]::new);
     }
 
     @Override

@@ -13,6 +13,16 @@ public interface LabHosts {
     /** Underlay IPv4 address of a lab host. */
     String address(String host);
 
+    /**
+     * The command line of a measured workload (ping, iperf3): {@code cmd} itself, or
+     * {@code taskset -c LIST cmd} when the lab was built with {@code bench --data-path-cpus LIST},
+     * so the workload runs on the CPUs the agents' data path was given. Both variants of a
+     * scenario get the same placement.
+     */
+    default String[] workload(String... cmd) {
+        return cmd;
+    }
+
     /** Runs a command in the root namespace (for {@code ip netns add}, {@code ip -n ...}); fails on non-zero exit. */
     String run(Duration timeout, String... cmd) throws Exception;
 

@@ -36,7 +36,9 @@ public final class Iperf3 {
 
     private static String run(LabHosts lab, String serverNs, String clientNs, String serverIp, int seconds,
                               String... options) throws Exception {
-        Process server = new ProcessBuilder("ip", "netns", "exec", serverNs, "iperf3", "-s", "-1", "-B", serverIp)
+        List<String> serverCmd = new ArrayList<>(List.of("ip", "netns", "exec", serverNs));
+        serverCmd.addAll(List.of(lab.workload("iperf3", "-s", "-1", "-B", serverIp)));
+        Process server = new ProcessBuilder(serverCmd)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             Duration timeout = Duration.ofSeconds(seconds + 20L);
@@ -52,7 +54,7 @@ public final class Iperf3 {
                 try {
                     List<String> cmd = new ArrayList<>(List.of("iperf3", "-c", serverIp, "-t", Integer.toString(seconds), "-J"));
                     cmd.addAll(List.of(options));
-                    String json = lab.exec(clientNs, timeout, cmd.toArray(String[]::new));
+                    String json = lab.exec(clientNs, timeout, lab.workload(cmd.toArray(String[]::new)));
                     JsonNode error = new ObjectMapper().readTree(json).path("error");
                     if (error.isTextual()) {
                         throw new IOException("iperf3: " + error.asText());

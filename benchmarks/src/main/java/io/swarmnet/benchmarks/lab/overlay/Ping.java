@@ -30,7 +30,7 @@ final class Ping {
         // deadline with what it has rather than be killed with nothing. It then exits 1,
         // which is no failure here: parse() asks for enough replies.
         String ping = "ping -n -i 0.002 -W 1 -w " + (seconds + 10) + " -c " + count + " " + serverIp + " || true";
-        String out = lab.exec(clientNs, Duration.ofSeconds(seconds + 30L), "sh", "-c", ping);
+        String out = lab.exec(clientNs, Duration.ofSeconds(seconds + 30L), lab.workload("sh", "-c", ping));
         return parse(out);
     }
 
