@@ -36,6 +36,7 @@ public final class IfTun {
     static final long TUNSETIFF = 0x400454caL;
     static final long TUNSETOFFLOAD = 0x400454d0L;
     static final long TUNSETVNETHDRSZ = 0x400454d8L;
+    static final long TUNSETSTEERINGEBPF = 0x800454e0L;
     /** {@code struct ifreq}: the name, then a 24-byte union whose first member is ifr_flags. */
     static final int IFREQ_SIZE = 40;
     static final int IFR_FLAGS = 16;

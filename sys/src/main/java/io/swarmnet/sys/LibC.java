@@ -63,4 +63,7 @@ public interface LibC {
     int sched_setaffinity(int pid, @size_t long size, @intptr_t long mask);
 
     int sched_getaffinity(int pid, @size_t long size, @intptr_t long mask);
+
+    /** For calls libc has no function for (bpf): the number, then three arguments. */
+    long syscall(long number, @intptr_t long a, @intptr_t long b, @intptr_t long c);
 }

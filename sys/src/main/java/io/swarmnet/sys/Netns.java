@@ -162,10 +162,7 @@ public final class Netns implements Closeable {
             return;
         }
         closed = true;
-        int res = Syscall.close(fd);
-        if (res < 0) {
-            throw Syscall.newIOException("close netns " + path, res);
-        }
+        Syscall.closeOrThrow(fd, "close netns " + path);
     }
 
     @Override

@@ -42,8 +42,20 @@ final class Syscall {
         return result(LIBC.sched_getaffinity(tid, size, mask));
     }
 
+    static int bpf(int cmd, long attr, int size) {
+        return (int) result(LIBC.syscall(CpuSteering.bpfSyscall(), cmd, attr, size));
+    }
+
     static int close(int fd) {
         return result(LIBC.close(fd));
+    }
+
+    /** Closes {@code fd}, or throws naming {@code what} ("close tap0") with the errno. */
+    static void closeOrThrow(int fd, String what) throws NativeIoException {
+        int res = close(fd);
+        if (res < 0) {
+            throw newIOException(what, res);
+        }
     }
 
     static int ioctl(int fd, long request, long arg) {

@@ -79,6 +79,16 @@ public final class TapDevice implements Closeable {
         vnetHeaderSize = size;
     }
 
+    /**
+     * Has a multi-queue device pick the queue of each frame the kernel sends it by
+     * {@code program}'s result modulo the number of queues (e.g.
+     * {@link CpuSteering#queueByCpu()}), instead of by flow hash; {@code null} goes back to
+     * the flow hash. Set on any one queue, it applies to the device.
+     */
+    public void setSteeringProgram(CpuSteering.BpfProgram program) throws IOException {
+        intArgIoctl(IfTun.TUNSETSTEERINGEBPF, program == null ? -1 : program.fd(), "ioctl TUNSETSTEERINGEBPF ");
+    }
+
     /** Switches between blocking reads and writes and ones that return 0 at once. */
     public void setNonBlocking(boolean nonBlocking) throws IOException {
         intArgIoctl(FIONBIO, nonBlocking ? 1 : 0, "ioctl FIONBIO ");
@@ -190,10 +200,7 @@ public final class TapDevice implements Closeable {
             return;
         }
         closed = true;
-        int res = Syscall.close(fd);
-        if (res < 0) {
-            throw Syscall.newIOException("close " + name, res);
-        }
+        Syscall.closeOrThrow(fd, "close " + name);
     }
 
     @Override

@@ -7,8 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,14 +40,7 @@ class TapDeviceTest {
     void create() throws IOException {
         ns = TestNamespace.create();
         rtnl = Rtnetlink.open(ns.netns());
-        // IPv6 would put router solicitations and MLD reports between our frames.
-        if (Files.isDirectory(Paths.get("/proc/sys/net/ipv6"))) {
-            ns.netns().call(() -> {
-                Sysctl.write("net.ipv6.conf.all.disable_ipv6", "1");
-                Sysctl.write("net.ipv6.conf.default.disable_ipv6", "1");
-                return null;
-            });
-        }
+        ns.disableIpv6();
     }
 
     @AfterEach

@@ -2,6 +2,8 @@ package io.swarmnet.sys;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,6 +42,17 @@ final class TestNamespace implements AutoCloseable {
 
     Netns netns() {
         return netns;
+    }
+
+    /** Turns IPv6 off inside, so no router solicitation or MLD report comes between a test's frames. */
+    void disableIpv6() throws IOException {
+        if (Files.isDirectory(Paths.get("/proc/sys/net/ipv6"))) {
+            netns.call(() -> {
+                Sysctl.write("net.ipv6.conf.all.disable_ipv6", "1");
+                Sysctl.write("net.ipv6.conf.default.disable_ipv6", "1");
+                return null;
+            });
+        }
     }
 
     /** Runs {@code ip -n NAME args...} and returns its standard output. */

@@ -1,0 +1,169 @@
+package io.swarmnet.sys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The kernel steering by CPU, seen from threads pinned to each CPU in turn: a multi-queue
+ * TAP puts what CPU n sends into queue n, a SO_REUSEPORT group gives what CPU n receives
+ * to socket n. Both need two CPUs, which CI has.
+ */
+@Tag("privileged")
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CpuSteeringTest {
+    private static final int AF_INET = 2;
+    private static final int SOCK_DGRAM = 2;
+    private static final int SO_REUSEPORT = 15;
+    private static final int LOOPBACK = 0x7f000001;
+    private static final int TAP_IP = 0x0a4e0001;
+    private static final String PEER = "10.78.0.2";
+    private static final int SENDS = 5;
+
+    private TestNamespace ns;
+    private final List<Integer> fds = new ArrayList<>();
+    private final ByteBuf in = Unpooled.directBuffer(2048);
+
+    @BeforeEach
+    void create() throws IOException {
+        CpuSet mine = Resource.threadAffinity();
+        assumeTrue(mine.contains(0) && mine.contains(1), "needs CPUs 0 and 1, has " + mine);
+        ns = TestNamespace.create();
+        ns.ip("link", "set", "lo", "up");
+        ns.disableIpv6();
+    }
+
+    @AfterEach
+    void remove() throws IOException {
+        in.release();
+        for (int fd : fds) {
+            Syscall.close(fd);
+        }
+        if (ns != null) {
+            ns.close();
+        }
+    }
+
+    @Test
+    void aMultiQueueTapPutsWhatEachCpuSendsIntoThatCpusQueue() throws IOException {
+        TapDevice q0 = ns.netns().call(() -> IfTun.openTap("mq0", IfTun.IFF_MULTI_QUEUE, true));
+        TapDevice q1 = ns.netns().call(() -> IfTun.openTap("mq0", IfTun.IFF_MULTI_QUEUE, true));
+        try (CpuSteering.BpfProgram program = CpuSteering.queueByCpu()) {
+            q1.setSteeringProgram(program);
+        }
+        // The program is closed: the device holds a reference of its own.
+        try (Rtnetlink rtnl = Rtnetlink.open(ns.netns())) {
+            rtnl.addAddress("mq0", TAP_IP, 24);
+            rtnl.setLinkUp("mq0");
+        }
+        ns.ip("neigh", "add", PEER, "lladdr", "02:00:00:78:00:02", "dev", "mq0", "nud", "permanent");
+        try {
+            for (int cpu = 0; cpu < 2; cpu++) {
+                sendFrom(cpu, new InetSocketAddress(PEER, 9000 + cpu));
+            }
+            assertThat(udpPorts(q0)).containsOnly(9000).hasSize(SENDS);
+            assertThat(udpPorts(q1)).containsOnly(9001).hasSize(SENDS);
+
+            q0.setSteeringProgram(null);
+        } finally {
+            q0.close();
+            q1.close();
+        }
+    }
+
+    @Test
+    void aReusePortGroupGivesWhatEachCpuReceivesToThatCpusSocket() throws IOException {
+        int port = 4789;
+        int first = ns.netns().call(() -> reusePortSocket(port));
+        int second = ns.netns().call(() -> reusePortSocket(port));
+        CpuSteering.attachReusePortByCpu(first);
+
+        for (int cpu = 0; cpu < 2; cpu++) {
+            sendFrom(cpu, new InetSocketAddress("127.0.0.1", port));
+        }
+
+        assertThat(datagrams(first)).containsOnly("from cpu 0").hasSize(SENDS);
+        assertThat(datagrams(second)).containsOnly("from cpu 1").hasSize(SENDS);
+    }
+
+    @Test
+    void aSocketWithoutReusePortIsRefusedWithTheErrno() {
+        assertThatThrownBy(() -> CpuSteering.attachReusePortByCpu(-1))
+                .isInstanceOfSatisfying(NativeIoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBADF))
+                .hasMessageContaining("SO_ATTACH_REUSEPORT_CBPF");
+    }
+
+    /** Sends {@value #SENDS} datagrams "from cpu N" to {@code to}, from a thread in the namespace pinned to CPU {@code cpu}. */
+    private void sendFrom(int cpu, InetSocketAddress to) throws IOException {
+        ns.netns().call(() -> {
+            Resource.setThreadAffinity(CpuSet.of(cpu));
+            try (DatagramChannel channel = DatagramChannel.open()) {
+                for (int i = 0; i < SENDS; i++) {
+                    channel.send(ByteBuffer.wrap(("from cpu " + cpu).getBytes(StandardCharsets.US_ASCII)), to);
+                }
+            }
+            return null;
+        });
+    }
+
+    /** A non-blocking UDP socket with SO_REUSEPORT bound to 127.0.0.1:{@code port}. */
+    private int reusePortSocket(int port) throws IOException {
+        int fd = Syscall.socket(AF_INET, SOCK_DGRAM | Syscall.O_NONBLOCK | Syscall.O_CLOEXEC, 0);
+        assertThat(fd).isNotNegative();
+        fds.add(fd);
+        ByteBuf scratch = Buffers.scratch(16);
+        try {
+            Buffers.setHostInt(scratch, 0, 1);
+            assertThat(Syscall.setsockopt(fd, CpuSteering.SOL_SOCKET, SO_REUSEPORT, Buffers.address(scratch, 0), 4)).isZero();
+            scratch.setZero(0, 16);
+            Buffers.setHostShort(scratch, 0, AF_INET);
+            scratch.setShort(2, port);
+            scratch.setInt(4, LOOPBACK);
+            assertThat(Syscall.bind(fd, Buffers.address(scratch, 0), 16)).isZero();
+        } finally {
+            scratch.release();
+        }
+        return fd;
+    }
+
+    /** The payloads waiting on socket {@code fd}. */
+    private List<String> datagrams(int fd) {
+        List<String> got = new ArrayList<>();
+        int n;
+        while ((n = Syscall.read(fd, Buffers.address(in, 0), in.capacity())) > 0) {
+            got.add(in.toString(0, n, StandardCharsets.US_ASCII));
+        }
+        assertThat(n).isEqualTo(-Errno.EAGAIN);
+        return got;
+    }
+
+    /** The UDP destination ports of the IPv4 frames waiting in TAP queue {@code queue}. */
+    private List<Integer> udpPorts(TapDevice queue) throws IOException {
+        List<Integer> ports = new ArrayList<>();
+        while (true) {
+            in.clear();
+            if (queue.read(in) == 0) {
+                return ports;
+            }
+            if (in.getUnsignedShort(12) == 0x0800 && in.getByte(23) == 17) {
+                ports.add(in.getUnsignedShort(14 + 20 + 2));
+            }
+        }
+    }
+}
