@@ -118,7 +118,8 @@ public final class Vtep implements AutoCloseable {
             try {
                 await(pinned, "pin the VTEP event loop to CPUs " + cpus);
             } catch (IOException e) {
-                group.shutdownGracefully(0, STEP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                group.shutdownGracefully(0, STEP_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                        .awaitUninterruptibly(STEP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 throw new IllegalStateException(e.getMessage(), e);
             }
         }
