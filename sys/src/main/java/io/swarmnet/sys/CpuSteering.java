@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * Has the kernel hand a data path's traffic to the queue or socket of the CPU it arrives
@@ -51,26 +50,12 @@ public final class CpuSteering {
     private CpuSteering() {
     }
 
-    /** The bpf(2) system call number of this machine. */
-    static long bpfSyscall() {
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        switch (arch) {
-            case "amd64":
-            case "x86_64":
-                return 321;
-            case "aarch64":
-                return 280;
-            default:
-                throw new UnsupportedOperationException("bpf(2) number unknown for " + arch);
-        }
-    }
-
     /**
      * Loads the eBPF program a multi-queue TAP steers by: {@code return
      * bpf_get_smp_processor_id();}. The kernel runs it on the CPU that sends the frame.
      *
      * @throws NativeIoException with the errno and the verifier's first line, e.g. EPERM
-     *         without CAP_BPF
+     *         without CAP_BPF, ENOSYS on a machine whose bpf(2) number swarmnet does not know
      */
     public static BpfProgram queueByCpu() throws IOException {
         ByteBuf insns = Buffers.scratch(16);

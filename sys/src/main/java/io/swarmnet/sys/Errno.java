@@ -23,6 +23,7 @@ public final class Errno {
     public static final int EMFILE = 24;
     public static final int ENOTTY = 25;
     public static final int ERANGE = 34;
+    public static final int ENOSYS = 38;
     public static final int EMSGSIZE = 90;
     public static final int EPROTONOSUPPORT = 93;
     public static final int EOPNOTSUPP = 95;
@@ -56,6 +57,7 @@ public final class Errno {
             case EMFILE: return "EMFILE";
             case ENOTTY: return "ENOTTY";
             case ERANGE: return "ERANGE";
+            case ENOSYS: return "ENOSYS";
             case EMSGSIZE: return "EMSGSIZE";
             case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
             case EOPNOTSUPP: return "EOPNOTSUPP";

@@ -14,6 +14,8 @@ final class Syscall {
     static final int O_CLOEXEC = 0x80000;
 
     private static final LibC LIBC = LibC.INSTANCE;
+    /** bpf(2) has no libc function; its number differs by architecture (-1: unknown here). */
+    private static final long BPF_SYSCALL = bpfNumber(System.getProperty("os.arch", ""));
 
     private Syscall() {
     }
@@ -43,7 +45,22 @@ final class Syscall {
     }
 
     static int bpf(int cmd, long attr, int size) {
-        return (int) result(LIBC.syscall(CpuSteering.bpfSyscall(), cmd, attr, size));
+        if (BPF_SYSCALL < 0) {
+            return -Errno.ENOSYS;
+        }
+        return (int) result(LIBC.syscall(BPF_SYSCALL, cmd, attr, size));
+    }
+
+    static long bpfNumber(String arch) {
+        switch (arch) {
+            case "amd64":
+            case "x86_64":
+                return 321;
+            case "aarch64":
+                return 280;
+            default:
+                return -1;
+        }
     }
 
     static int close(int fd) {

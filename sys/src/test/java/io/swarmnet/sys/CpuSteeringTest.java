@@ -90,8 +90,8 @@ class CpuSteeringTest {
     @Test
     void aReusePortGroupGivesWhatEachCpuReceivesToThatCpusSocket() throws IOException {
         int port = 4789;
-        int first = ns.netns().call(() -> reusePortSocket(port));
-        int second = ns.netns().call(() -> reusePortSocket(port));
+        int first = ns.netns().call(() -> udpSocket(port, true));
+        int second = ns.netns().call(() -> udpSocket(port, true));
         CpuSteering.attachReusePortByCpu(first);
 
         for (int cpu = 0; cpu < 2; cpu++) {
@@ -103,10 +103,13 @@ class CpuSteeringTest {
     }
 
     @Test
-    void aSocketWithoutReusePortIsRefusedWithTheErrno() {
-        assertThatThrownBy(() -> CpuSteering.attachReusePortByCpu(-1))
-                .isInstanceOfSatisfying(NativeIoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBADF))
+    void aSocketOutsideAReusePortGroupOrNoSocketIsRefusedWithTheErrno() throws IOException {
+        int alone = ns.netns().call(() -> udpSocket(4790, false));
+        assertThatThrownBy(() -> CpuSteering.attachReusePortByCpu(alone))
+                .isInstanceOfSatisfying(NativeIoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL))
                 .hasMessageContaining("SO_ATTACH_REUSEPORT_CBPF");
+        assertThatThrownBy(() -> CpuSteering.attachReusePortByCpu(-1))
+                .isInstanceOfSatisfying(NativeIoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBADF));
     }
 
     /** Sends {@value #SENDS} datagrams "from cpu N" to {@code to}, from a thread in the namespace pinned to CPU {@code cpu}. */
@@ -122,16 +125,19 @@ class CpuSteeringTest {
         });
     }
 
-    /** A non-blocking UDP socket with SO_REUSEPORT bound to 127.0.0.1:{@code port}. */
-    private int reusePortSocket(int port) throws IOException {
+    /** A non-blocking UDP socket bound to 127.0.0.1:{@code port}, with SO_REUSEPORT if {@code reusePort}. */
+    private int udpSocket(int port, boolean reusePort) throws IOException {
         int fd = Syscall.socket(AF_INET, SOCK_DGRAM | Syscall.O_NONBLOCK | Syscall.O_CLOEXEC, 0);
         assertThat(fd).isNotNegative();
         fds.add(fd);
         ByteBuf scratch = Buffers.scratch(16);
         try {
-            Buffers.setHostInt(scratch, 0, 1);
-            assertThat(Syscall.setsockopt(fd, CpuSteering.SOL_SOCKET, SO_REUSEPORT, Buffers.address(scratch, 0), 4)).isZero();
-            scratch.setZero(0, 16);
+            if (reusePort) {
+                Buffers.setHostInt(scratch, 0, 1);
+                assertThat(Syscall.setsockopt(fd, CpuSteering.SOL_SOCKET, SO_REUSEPORT, Buffers.address(scratch, 0), 4))
+                        .isZero();
+                scratch.setZero(0, 16);
+            }
             Buffers.setHostShort(scratch, 0, AF_INET);
             scratch.setShort(2, port);
             scratch.setInt(4, LOOPBACK);

@@ -39,12 +39,10 @@ final class AgentFleet {
         return stateDir.resolve(h.name()).resolve("agent");
     }
 
-    /** The command that runs the agent of host {@code h} inside its namespace, its data path on any CPU. */
-    static List<String> command(LabHost h, String storeUrl, Path dataRoot, String dataPathTransport) {
-        return command(h, storeUrl, dataRoot, dataPathTransport, null);
-    }
-
-    /** The command that runs the agent of host {@code h} inside its namespace; {@code dataPathCpus} may be null. */
+    /**
+     * The command that runs the agent of host {@code h} inside its namespace; a null
+     * {@code dataPathCpus} leaves its data path on any CPU.
+     */
     static List<String> command(LabHost h, String storeUrl, Path dataRoot, String dataPathTransport,
                                 String dataPathCpus) {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", h.namespace(), java()));

@@ -142,7 +142,7 @@ class IoUringAgentLabTest {
         LabHost host = LAB.lab().host(CRASHED);
         Path log = LAB.lab().stateDir().resolve(CRASHED).resolve("agent-restarted.log");
         restarted = RUN.spawn(AgentFleet.command(host, AgentFleet.storeUrl(LAB.lab().managerHosts()),
-                AgentFleet.dataRoot(LAB.lab().stateDir(), host), "io_uring"), log);
+                AgentFleet.dataRoot(LAB.lab().stateDir(), host), "io_uring", null), log);
 
         ApiClient api = new ApiClient(LAB.lab().apiSocket(CRASHED));
         JsonNode attached = awaitAttached(api, log);

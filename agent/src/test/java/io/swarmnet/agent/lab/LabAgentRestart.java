@@ -46,7 +46,7 @@ final class LabAgentRestart {
         LabHost h = lab.host(host);
         // The labs that restart agents run the default transport, epoll.
         List<String> argv = new ArrayList<>(AgentFleet.command(h, lab.storeUrl(),
-                AgentFleet.dataRoot(lab.stateDir(), h), Transport.EPOLL.flagValue()));
+                AgentFleet.dataRoot(lab.stateDir(), h), Transport.EPOLL.flagValue(), null));
         argv.addAll(List.of(extraArgs));
         Path log = lab.stateDir().resolve(host).resolve("agent.log");
         Process p = new CommandRunner().spawnDetached(argv, log);

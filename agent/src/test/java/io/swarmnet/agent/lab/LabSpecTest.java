@@ -60,7 +60,7 @@ class LabSpecTest {
         LabHost w1 = LabHost.plan(spec.name(), 1, 1).get(1);
         assertThat(AgentFleet.command(w1, "etcd://x", Path.of("/d"), "epoll", spec.dataPathCpus()))
                 .containsSubsequence("--data-path-cpus", "0");
-        assertThat(AgentFleet.command(w1, "etcd://x", Path.of("/d"), "epoll")).doesNotContain("--data-path-cpus");
+        assertThat(AgentFleet.command(w1, "etcd://x", Path.of("/d"), "epoll", null)).doesNotContain("--data-path-cpus");
     }
 
     @Test
