@@ -100,6 +100,11 @@ public final class CpuSet {
         return rest.isEmpty();
     }
 
+    /** Returns the CPUs, in ascending order. */
+    public int[] toArray() {
+        return cpus.stream().toArray();
+    }
+
     /** Returns how many CPUs the set holds. */
     public int size() {
         return cpus.cardinality();

@@ -17,6 +17,9 @@ import java.nio.charset.StandardCharsets;
  *       program returning the receiving CPU ({@link #attachReusePortByCpu}; a CPU beyond
  *       the group falls back to the kernel's flow hash).</li>
  * </ul>
+ * The variants with a bulk threshold keep that for small packets only (requests, replies,
+ * ACKs: latency) and spread longer ones by flow (a bulk stream: the work of its two ends
+ * then runs on different CPUs, and a flow stays in one queue, in order).
  * Both need CAP_BPF or root.
  */
 public final class CpuSteering {
@@ -47,6 +50,21 @@ public final class CpuSteering {
     static final int FPROG_SIZE = 16;
     static final int FPROG_FILTER = 8;
 
+    /** {@code struct __sk_buff}: where an eBPF socket filter reads the length and the flow hash. */
+    static final int SKB_LEN = 0;
+    static final int SKB_HASH = 68;
+    /** eBPF opcodes: {@code LDX|MEM|W}, {@code JMP|JLE|K}, {@code ALU64|MOV|X}. */
+    static final int BPF_LDX_MEM_W = 0x61;
+    static final int BPF_JLE_K = 0xb5;
+    static final int BPF_MOV64_X = 0xbf;
+    /** Classic BPF: {@code LD|W|LEN}, {@code JMP|JGT|K}, {@code ALU|MOD|K}, {@code RET|K}. */
+    static final int CBPF_LD_LEN = 0x80;
+    static final int CBPF_JGT_K = 0x25;
+    static final int CBPF_MOD_K = 0x94;
+    static final int CBPF_RET_K = 0x06;
+    /** No size limit: every frame or datagram goes by CPU. */
+    public static final int NO_BULK = Integer.MAX_VALUE;
+
     private CpuSteering() {
     }
 
@@ -58,17 +76,55 @@ public final class CpuSteering {
      *         without CAP_BPF, ENOSYS on a machine whose bpf(2) number swarmnet does not know
      */
     public static BpfProgram queueByCpu() throws IOException {
-        ByteBuf insns = Buffers.scratch(16);
+        return queueByCpu(NO_BULK);
+    }
+
+    /**
+     * Loads the eBPF program a multi-queue TAP steers by: a frame of up to
+     * {@code bulkBytes} goes to the queue of the CPU that sends it, a longer one (a TSO
+     * super-frame of a bulk flow) by its flow hash, so all of a flow's bulk stays in one
+     * queue, in order, whichever CPU sends it, and flows spread over the queues:
+     * <pre>
+     *   r7 = skb-&gt;len; r8 = skb-&gt;hash; r0 = bpf_get_smp_processor_id();
+     *   if (r7 &gt; bulkBytes) r0 = r8;
+     *   return r0;            // the kernel takes it modulo the number of queues
+     * </pre>
+     *
+     * @param bulkBytes 0 to {@link #NO_BULK} ({@link #queueByCpu()}: every frame by CPU)
+     * @throws NativeIoException as {@link #queueByCpu()}
+     */
+    public static BpfProgram queueByCpu(int bulkBytes) throws IOException {
+        if (bulkBytes < 0) {
+            throw new IllegalArgumentException("bulk threshold " + bulkBytes + " < 0");
+        }
+        ByteBuf insns = Buffers.scratch(64);
+        try {
+            int n = 0;
+            if (bulkBytes != NO_BULK) {
+                n = instruction(insns, n, BPF_LDX_MEM_W, 7, 1, SKB_LEN, 0);
+                n = instruction(insns, n, BPF_LDX_MEM_W, 8, 1, SKB_HASH, 0);
+            }
+            n = instruction(insns, n, BPF_CALL, 0, 0, 0, BPF_FUNC_GET_SMP_PROCESSOR_ID);
+            if (bulkBytes != NO_BULK) {
+                n = instruction(insns, n, BPF_JLE_K, 7, 0, 1, bulkBytes);
+                n = instruction(insns, n, BPF_MOV64_X, 0, 8, 0, 0);
+            }
+            n = instruction(insns, n, BPF_EXIT, 0, 0, 0, 0);
+            return load(insns, n, bulkBytes == NO_BULK ? "queue-by-cpu" : "queue-by-cpu-or-hash");
+        } finally {
+            insns.release();
+        }
+    }
+
+    private static BpfProgram load(ByteBuf insns, int count, String name) throws IOException {
         ByteBuf license = Buffers.scratch(8);
         ByteBuf log = Buffers.scratch(LOG_SIZE);
         ByteBuf attr = Buffers.scratch(PROG_LOAD_ATTR_SIZE);
         try {
-            instruction(insns, 0, BPF_CALL, BPF_FUNC_GET_SMP_PROCESSOR_ID);
-            instruction(insns, 8, BPF_EXIT, 0);
-            // Every program names a license; this one calls no GPL-only helper.
+            // Every program names a license; these call no GPL-only helper.
             license.setBytes(0, "GPL".getBytes(StandardCharsets.US_ASCII));
             Buffers.setHostInt(attr, 0, BPF_PROG_TYPE_SOCKET_FILTER);
-            Buffers.setHostInt(attr, ATTR_INSN_CNT, 2);
+            Buffers.setHostInt(attr, ATTR_INSN_CNT, count);
             Buffers.setHostLong(attr, ATTR_INSNS, Buffers.address(insns, 0));
             Buffers.setHostLong(attr, ATTR_LICENSE, Buffers.address(license, 0));
             Buffers.setHostInt(attr, ATTR_LOG_LEVEL, 1);
@@ -80,19 +136,22 @@ public final class CpuSteering {
                 String verifier = Buffers.cString(log, 0, LOG_SIZE).lines().findFirst().orElse("");
                 throw Syscall.newIOException("bpf BPF_PROG_LOAD" + (verifier.isEmpty() ? "" : " (" + verifier + ")"), fd);
             }
-            return new BpfProgram(fd, "queue-by-cpu");
+            return new BpfProgram(fd, name);
         } finally {
-            insns.release();
             license.release();
             log.release();
             attr.release();
         }
     }
 
-    /** Writes one {@code struct bpf_insn} with registers and offset 0. */
-    private static void instruction(ByteBuf insns, int at, int code, int imm) {
+    /** Writes {@code struct bpf_insn} number {@code n}; returns {@code n + 1}. */
+    private static int instruction(ByteBuf insns, int n, int code, int dst, int src, int offset, int imm) {
+        int at = n * 8;
         insns.setByte(at, code);
+        insns.setByte(at + 1, (src << 4) | dst);
+        insns.setShortLE(at + 2, offset);
         Buffers.setHostInt(insns, at + 4, imm);
+        return n + 1;
     }
 
     /**
@@ -103,13 +162,45 @@ public final class CpuSteering {
      * @throws NativeIoException with the errno, e.g. EINVAL for a socket without SO_REUSEPORT
      */
     public static void attachReusePortByCpu(int fd) throws IOException {
-        ByteBuf filter = Buffers.scratch(16);
+        attach(fd, 0, NO_BULK);
+    }
+
+    /**
+     * Makes the {@code SO_REUSEPORT} group of UDP socket {@code fd}, of {@code sockets}
+     * sockets bound in order, give a datagram of up to {@code bulkBytes} (UDP payload) to
+     * socket {@code cpu % sockets}, for the CPU that received it, and a longer one (a GRO
+     * batch of a bulk flow) to the socket the kernel's hash of its addresses and ports picks,
+     * which is the same for all of a flow's datagrams:
+     * <pre>
+     *   A = len; if (A &gt; bulkBytes) return -1;   // out of range: the kernel's hash
+     *   A = cpu; A %= sockets; return A;
+     * </pre>
+     *
+     * @throws NativeIoException as {@link #attachReusePortByCpu(int)}
+     */
+    public static void attachReusePortByCpu(int fd, int sockets, int bulkBytes) throws IOException {
+        if (sockets < 1 || bulkBytes < 0) {
+            throw new IllegalArgumentException("sockets " + sockets + " < 1 or bulk threshold " + bulkBytes + " < 0");
+        }
+        attach(fd, sockets, bulkBytes);
+    }
+
+    private static void attach(int fd, int sockets, int bulkBytes) throws IOException {
+        ByteBuf filter = Buffers.scratch(64);
         ByteBuf fprog = Buffers.scratch(FPROG_SIZE);
         try {
-            Buffers.setHostShort(filter, 0, CBPF_LD_W_ABS);
-            Buffers.setHostInt(filter, 4, SKF_AD_CPU);
-            Buffers.setHostShort(filter, 8, CBPF_RET_A);
-            Buffers.setHostShort(fprog, 0, 2);
+            int n = 0;
+            if (bulkBytes != NO_BULK) {
+                n = filter(filter, n, CBPF_LD_LEN, 0, 0, 0);
+                n = filter(filter, n, CBPF_JGT_K, 0, 1, bulkBytes);
+                n = filter(filter, n, CBPF_RET_K, 0, 0, -1);
+            }
+            n = filter(filter, n, CBPF_LD_W_ABS, 0, 0, SKF_AD_CPU);
+            if (sockets > 0) {
+                n = filter(filter, n, CBPF_MOD_K, 0, 0, sockets);
+            }
+            n = filter(filter, n, CBPF_RET_A, 0, 0, 0);
+            Buffers.setHostShort(fprog, 0, n);
             Buffers.setHostLong(fprog, FPROG_FILTER, Buffers.address(filter, 0));
             int res = Syscall.setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, Buffers.address(fprog, 0), FPROG_SIZE);
             if (res < 0) {
@@ -119,6 +210,16 @@ public final class CpuSteering {
             filter.release();
             fprog.release();
         }
+    }
+
+    /** Writes {@code struct sock_filter} number {@code n}; returns {@code n + 1}. */
+    private static int filter(ByteBuf filter, int n, int code, int jt, int jf, int k) {
+        int at = n * 8;
+        Buffers.setHostShort(filter, at, code);
+        filter.setByte(at + 2, jt);
+        filter.setByte(at + 3, jf);
+        Buffers.setHostInt(filter, at + 4, k);
+        return n + 1;
     }
 
     /** A loaded BPF program: its file descriptor, which keeps it alive until closed. */

@@ -102,6 +102,82 @@ class CpuSteeringTest {
         assertThat(datagrams(second)).containsOnly("from cpu 1").hasSize(SENDS);
     }
 
+    /**
+     * With a bulk threshold: small frames still go by CPU, and a flow's long frames go to
+     * one queue whichever CPU sends them (its hash picks it), so they stay in order.
+     */
+    @Test
+    void aMultiQueueTapKeepsABulkFlowInOneQueueFromEveryCpu() throws IOException {
+        TapDevice q0 = ns.netns().call(() -> IfTun.openTap("mq1", IfTun.IFF_MULTI_QUEUE, true));
+        TapDevice q1 = ns.netns().call(() -> IfTun.openTap("mq1", IfTun.IFF_MULTI_QUEUE, true));
+        try (CpuSteering.BpfProgram program = CpuSteering.queueByCpu(512)) {
+            q0.setSteeringProgram(program);
+        }
+        try (Rtnetlink rtnl = Rtnetlink.open(ns.netns())) {
+            rtnl.addAddress("mq1", TAP_IP, 24);
+            rtnl.setLinkUp("mq1");
+        }
+        ns.ip("neigh", "add", PEER, "lladdr", "02:00:00:78:00:02", "dev", "mq1", "nud", "permanent");
+        try {
+            // One connected socket: one flow, one hash, sent from CPU 0 and then CPU 1.
+            ns.netns().call(() -> {
+                try (DatagramChannel channel = DatagramChannel.open()) {
+                    channel.connect(new InetSocketAddress(PEER, 9100));
+                    for (int cpu = 0; cpu < 2; cpu++) {
+                        Resource.setThreadAffinity(CpuSet.of(cpu));
+                        for (int i = 0; i < SENDS; i++) {
+                            channel.write(ByteBuffer.allocate(1000));
+                        }
+                    }
+                }
+                return null;
+            });
+            List<Integer> bulk0 = udpPorts(q0);
+            List<Integer> bulk1 = udpPorts(q1);
+            assertThat(bulk0.size() + bulk1.size()).isEqualTo(2 * SENDS);
+            assertThat(bulk0.isEmpty() || bulk1.isEmpty()).as("one queue for the flow: %s / %s", bulk0, bulk1).isTrue();
+            for (int cpu = 0; cpu < 2; cpu++) {
+                sendFrom(cpu, new InetSocketAddress(PEER, 9000 + cpu));
+            }
+            assertThat(udpPorts(q0)).containsOnly(9000).hasSize(SENDS);
+            assertThat(udpPorts(q1)).containsOnly(9001).hasSize(SENDS);
+        } finally {
+            q0.close();
+            q1.close();
+        }
+    }
+
+    @Test
+    void aReusePortGroupKeepsABulkFlowOnOneSocketFromEveryCpu() throws IOException {
+        int port = 4791;
+        int first = ns.netns().call(() -> udpSocket(port, true));
+        int second = ns.netns().call(() -> udpSocket(port, true));
+        CpuSteering.attachReusePortByCpu(first, 2, 512);
+        ns.netns().call(() -> {
+            try (DatagramChannel channel = DatagramChannel.open()) {
+                channel.connect(new InetSocketAddress("127.0.0.1", port));
+                for (int cpu = 0; cpu < 2; cpu++) {
+                    Resource.setThreadAffinity(CpuSet.of(cpu));
+                    for (int i = 0; i < SENDS; i++) {
+                        channel.write(ByteBuffer.wrap(new byte[1000]));
+                    }
+                }
+            }
+            return null;
+        });
+        int onFirst = datagrams(first).size();
+        int onSecond = datagrams(second).size();
+        assertThat(onFirst + onSecond).isEqualTo(2 * SENDS);
+        assertThat(onFirst == 0 || onSecond == 0).as("one socket for the flow: %d / %d", onFirst, onSecond).isTrue();
+        for (int cpu = 0; cpu < 2; cpu++) {
+            sendFrom(cpu, new InetSocketAddress("127.0.0.1", port));
+        }
+        assertThat(datagrams(first)).containsOnly("from cpu 0").hasSize(SENDS);
+        assertThat(datagrams(second)).containsOnly("from cpu 1").hasSize(SENDS);
+        assertThatThrownBy(() -> CpuSteering.attachReusePortByCpu(first, 0, 512))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void aSocketOutsideAReusePortGroupOrNoSocketIsRefusedWithTheErrno() throws IOException {
         int alone = ns.netns().call(() -> udpSocket(4790, false));
