@@ -86,6 +86,15 @@ public final class ConntrackTable {
     private int hand;
     private final long[] stats = new long[4];
     private final Listener listener;
+    /**
+     * Flows per bucket of client address (a hash of it): what {@link #mayHaveFlowsTo} reads
+     * from other threads. Written by the owner with release semantics, after a flow's
+     * insertion and after its removal, so a thread that sees a frame the owner sent for a
+     * new flow sees its bucket counted.
+     */
+    private final int[] clientBuckets = new int[CLIENT_BUCKETS];
+    private static final int CLIENT_BUCKETS = 4096;
+    private static final VarHandle BUCKETS = MethodHandles.arrayElementVarHandle(int[].class);
 
     /** Told about each flow just before it leaves the table, whatever the reason. */
     public interface Listener {
@@ -197,6 +206,7 @@ public final class ConntrackTable {
         flows[f + CACHE] = -1L;
         link(slot, 0);
         link(slot, 1);
+        countClient(clientIp, 1);
         stat(SIZE, 1);
         if (embryonic) {
             ring[(ringHead + ringCount) % ring.length] = ((long) (generation & 0xFFFF) << 32) | slot;
@@ -218,7 +228,26 @@ public final class ConntrackTable {
         flows[f + BACKEND_MAC] = 0;
         nextFree[slot] = freeHead;
         freeHead = slot;
+        countClient(clientIp(slot), -1);
         stat(SIZE, -1);
+    }
+
+    /**
+     * Returns whether a flow of this table may have {@code ip} as its client, so that a
+     * frame to {@code ip} may need the reverse translation: false means no flow has, true
+     * that one may (addresses share buckets). Safe from any thread; see {@link #clientBuckets}.
+     */
+    public boolean mayHaveFlowsTo(int ip) {
+        return (int) BUCKETS.getAcquire(clientBuckets, clientBucket(ip)) != 0;
+    }
+
+    private void countClient(int ip, int delta) {
+        int b = clientBucket(ip);
+        BUCKETS.setRelease(clientBuckets, b, clientBuckets[b] + delta);
+    }
+
+    private static int clientBucket(int ip) {
+        return (ip * 0x9E3779B1) >>> (32 - 12);
     }
 
     /**

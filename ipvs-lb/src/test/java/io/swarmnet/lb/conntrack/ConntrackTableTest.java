@@ -50,6 +50,26 @@ class ConntrackTableTest {
         assertThat(t.size()).isEqualTo(1);
     }
 
+    /** What a data-path shard that does not own the table reads to know a frame may need it. */
+    @Test
+    void knowsWhichClientsMayHaveFlowsUntilTheLastOneLeaves() {
+        ConntrackTable t = table(16, 4);
+        int client = 0x0A00_000A;
+        assertThat(t.mayHaveFlowsTo(client)).isFalse();
+        int a = insert(t, client, 40000, ConntrackTable.TCP_ESTABLISHED, LATER);
+        int b = insert(t, client, 40001, ConntrackTable.UDP, LATER);
+        assertThat(t.mayHaveFlowsTo(client)).isTrue();
+        assertThat(t.mayHaveFlowsTo(BACKEND)).as("a backend is no client").isFalse();
+        t.remove(a);
+        assertThat(t.mayHaveFlowsTo(client)).as("one flow left").isTrue();
+        t.remove(b);
+        assertThat(t.mayHaveFlowsTo(client)).isFalse();
+        // Expiry and eviction leave through remove() too.
+        insert(t, client, 40002, ConntrackTable.UDP, NOW + 10);
+        assertThat(findForward(t, client, 40002, NOW + 11)).isEqualTo(ConntrackTable.NONE);
+        assertThat(t.mayHaveFlowsTo(client)).isFalse();
+    }
+
     @Test
     void anExpiredFlowIsNotFoundAndLeaves() {
         ConntrackTable t = table(16, 4);
