@@ -2,6 +2,7 @@ package io.swarmnet.vxlan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.swarmnet.packet.Ipv4Address;
 import io.swarmnet.sys.CpuSet;
@@ -138,6 +139,33 @@ class VtepLifecycleTest {
             vtep.close();
         }
         assertThat(Resource.threadAffinity()).isEqualTo(mine);
+    }
+
+    @Test
+    void runsOneLoopPerCpuEachOnItsOwnUnlessToldToRunOne() throws Exception {
+        CpuSet mine = Resource.threadAffinity();
+        assumeTrue(mine.contains(0) && mine.contains(1) && mine.size() == 2, "needs CPUs 0 and 1 only, has " + mine);
+        Vtep vtep = Vtep.create(VtepConfig.builder(ADDRESS).build());
+        try {
+            assertThat(vtep.loops()).isEqualTo(2);
+            assertThat(vtepThreadStatus("Cpus_allowed_list")).contains("0", "1");
+        } finally {
+            vtep.close();
+        }
+        Vtep one = Vtep.create(VtepConfig.builder(ADDRESS).loops(1).build());
+        try {
+            assertThat(one.loops()).isEqualTo(1);
+            assertThat(one.config().toString()).endsWith(", one loop)");
+        } finally {
+            one.close();
+        }
+        Vtep named = Vtep.create(VtepConfig.builder(ADDRESS).cpus(CpuSet.of(1)).build());
+        try {
+            assertThat(named.loops()).as("one named CPU, one loop").isEqualTo(1);
+        } finally {
+            named.close();
+        }
+        assertThatThrownBy(() -> VtepConfig.builder(ADDRESS).loops(2)).hasMessageContaining("0 (one per CPU) or 1");
     }
 
     @Test

@@ -62,8 +62,9 @@ public final class AgentCommand implements Callable<Integer> {
     private String dataPathTransport;
 
     @Option(names = "--data-path-cpus", paramLabel = "LIST",
-            description = "CPUs the VXLAN data path's event loop may run on, as taskset -c writes them, e.g. 3 or"
-                    + " 2-3 (default: any). Give it a CPU of its own, or the CPU the tasks run on.")
+            description = "CPUs of the VXLAN data path, as taskset -c writes them, e.g. 3 or 2-3 (default: every"
+                    + " CPU this agent may run on): an event loop on each, pinned to it, with that CPU's TAP queue"
+                    + " and socket (epoll); one CPU gets one loop.")
     private String dataPathCpus;
 
     @Option(names = "--store", paramLabel = "etcd://HOST:PORT[,HOST:PORT...]",

@@ -32,14 +32,8 @@ public record IngressEndpoint(int vni, int ip, int prefix, long mac, int mtu, Ta
      */
     public static IngressEndpoint open(Vtep vtep, int vni, int ip, int prefix, int mtu) throws IOException {
         long mac = Addresses.macFor(ip);
-        TapDevice tap = TapPort.openTap(INTERFACE, true);
-        TapPort port;
-        try {
-            port = vtep.attach(tap, vni);
-        } catch (IOException | RuntimeException e) {
-            tap.close();
-            throw e;
-        }
+        // A queue per event loop of the VTEP; it closes them all if it cannot attach them.
+        TapPort port = vtep.attachQueues(TapPort.openTapQueues(INTERFACE, true, vtep.loops()), vni);
         boolean success = false;
         try (Rtnetlink rt = Rtnetlink.open()) {
             try {

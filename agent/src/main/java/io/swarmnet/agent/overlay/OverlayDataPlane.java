@@ -398,14 +398,8 @@ public final class OverlayDataPlane implements AutoCloseable {
                 int prefix = Addresses.parseSubnet(network.subnet()).prefix();
                 long mac = Addresses.parseMac(endpoint.mac());
                 String tapName = tapName(task.id(), network.vni());
-                TapDevice tap = TapPort.openTap(tapName, true);
-                TapPort port;
-                try {
-                    port = vtep.attach(tap, network.vni());
-                } catch (IOException | RuntimeException e) {
-                    tap.close();
-                    throw e;
-                }
+                // A queue per event loop of the VTEP; it closes them all if it cannot attach them.
+                TapPort port = vtep.attachQueues(TapPort.openTapQueues(tapName, true, vtep.loops()), network.vni());
                 done.add(new Interface(ifname, network.id(), network.name(), network.vni(), ip, prefix, mac, mtu, port));
                 // The TAP is made in the agent's namespace (its descriptor must be opened
                 // there) and handed to the task's, where it gets its final name.

@@ -55,7 +55,7 @@ public final class TapPort implements SwitchPort {
     private Poller poller;
     private Promise<Void> stopped;
     private boolean stopping;
-    private boolean closed;
+    private volatile boolean closed;
 
     /**
      * Creates a port over {@code tap}, which must have been opened non-blocking with
@@ -80,7 +80,38 @@ public final class TapPort implements SwitchPort {
      * {@code offloads} is false.
      */
     public static TapDevice openTap(String name, boolean offloads) throws IOException {
-        TapDevice tap = IfTun.openTap(name, IfTun.IFF_VNET_HDR, true);
+        return openQueue(name, offloads, IfTun.IFF_VNET_HDR);
+    }
+
+    /**
+     * Opens TAP {@code name} as {@link #openTap} does, with {@code queues} queues
+     * ({@code IFF_MULTI_QUEUE} when more than one): a descriptor per queue, the first
+     * first. On failure none is left open.
+     */
+    public static java.util.List<TapDevice> openTapQueues(String name, boolean offloads, int queues) throws IOException {
+        if (queues < 1) {
+            throw new IllegalArgumentException("queues " + queues + " < 1");
+        }
+        int flags = IfTun.IFF_VNET_HDR | (queues > 1 ? IfTun.IFF_MULTI_QUEUE : 0);
+        java.util.List<TapDevice> opened = new java.util.ArrayList<>(queues);
+        boolean success = false;
+        try {
+            for (int i = 0; i < queues; i++) {
+                opened.add(openQueue(name, offloads, flags));
+            }
+            success = true;
+            return opened;
+        } finally {
+            if (!success) {
+                for (TapDevice tap : opened) {
+                    tap.close();
+                }
+            }
+        }
+    }
+
+    private static TapDevice openQueue(String name, boolean offloads, int flags) throws IOException {
+        TapDevice tap = IfTun.openTap(name, flags, true);
         boolean success = false;
         try {
             tap.setOffload(offloads ? OFFLOADS : 0);

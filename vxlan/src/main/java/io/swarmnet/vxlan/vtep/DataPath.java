@@ -58,8 +58,17 @@ final class DataPath {
 
     private final VtepCounters counters;
     private final Underlay underlay;
+    /** Where an IPv4 header holds the destination address. */
+    private static final int IPV4_DESTINATION = 16;
+
     private final NatStage lb;
     private final BatchClock clock;
+    /**
+     * Where a shard that does not own the load balancer sends the frames that need it (a
+     * possible VIP, or a frame to a client the conntrack may have flows of); {@code null}
+     * in the owner, which runs {@link #lb} itself.
+     */
+    private final Handoff toOwner;
     private final ClientSink lbSink = this::sendToClient;
     private final IntObjectHashMap<SwitchPort> ports = new IntObjectHashMap<>();
     private volatile OverlayTables tables = OverlayTables.EMPTY;
@@ -89,10 +98,21 @@ final class DataPath {
      * {@code lb} reads, and its batch ends with each {@link #flush} and {@link #housekeep}.
      */
     DataPath(VtepCounters counters, Underlay underlay, NatStage lb, BatchClock clock) {
+        this(counters, underlay, lb, clock, null);
+    }
+
+    /**
+     * Makes the data path of a shard that does not own {@code lb}: it only reads which
+     * clients have flows ({@code ConntrackTable.mayHaveFlowsTo}, safe from any thread) and
+     * passes every frame the load balancer must see to {@code toOwner}; {@code clock} is
+     * its own.
+     */
+    DataPath(VtepCounters counters, Underlay underlay, NatStage lb, BatchClock clock, Handoff toOwner) {
         this.counters = counters;
         this.underlay = underlay;
         this.lb = lb;
         this.clock = clock;
+        this.toOwner = toOwner;
         this.portScratch = Unpooled.directBuffer(MAX_TAP_FRAME, MAX_TAP_FRAME);
     }
 
@@ -128,13 +148,53 @@ final class DataPath {
      */
     void fromPort(SwitchPort from, ByteBuf buf, int offset, int length) {
         try {
-            classify(from, buf, offset, length);
+            classify(from, buf, offset, length, false);
         } catch (RuntimeException e) {
             internalError(e);
         }
     }
 
-    private void classify(SwitchPort from, ByteBuf buf, int offset, int length) {
+    /**
+     * The owner of the load balancer: handles a frame another shard passed on, as
+     * {@link #fromPort} (kind {@link Handoff#FROM_PORT}) or as the end of {@link #fromPeer}
+     * (kind {@link Handoff#FROM_PEER}, for local port {@code port}). The frame tap saw it
+     * in that shard already.
+     */
+    void fromHandoff(int kind, int vni, int port, ByteBuf buf, int offset, int length) {
+        try {
+            NetworkCounters c = counters.forVni(vni);
+            SwitchPort to = ports.get(port);
+            if (to == null || to.vni() != vni) {
+                c.drop(DropReason.PORT_MISMATCH);
+            } else if (kind == Handoff.FROM_PORT) {
+                classify(to, buf, offset, length, true);
+            } else if (eth.wrap(buf, offset, length)
+                    && (eth.etherType() != EthernetView.TYPE_IPV4 || ip.wrap(buf, eth.payloadOffset(), eth.payloadLength()))) {
+                deliver(vni, c, to, buf, offset, length);
+            } else {
+                c.drop(DropReason.RUNT);
+            }
+        } catch (RuntimeException e) {
+            internalError(e);
+        }
+    }
+
+    /**
+     * A shard that does not own the load balancer: whether the frame the views are on is
+     * IPv4 to an address the load balancer may have to translate back.
+     */
+    private boolean forOwner(ByteBuf buf) {
+        return eth.etherType() == EthernetView.TYPE_IPV4 && eth.payloadLength() >= Ipv4View.MIN_HEADER_LENGTH
+                && lb.conntrack().mayHaveFlowsTo(buf.getInt(eth.payloadOffset() + IPV4_DESTINATION));
+    }
+
+    private void handOff(int kind, int vni, int port, NetworkCounters c, ByteBuf buf, int offset, int length) {
+        if (!toOwner.offer(kind, vni, port, buf, offset, length)) {
+            c.drop(DropReason.HANDOFF_FULL);
+        }
+    }
+
+    private void classify(SwitchPort from, ByteBuf buf, int offset, int length, boolean handedOff) {
         OverlayTables tables = this.tables;
         NetworkCounters c = counters.forVni(from.vni());
         NetworkTable net = tables.network(from.vni());
@@ -149,7 +209,7 @@ final class DataPath {
             return;
         }
         FrameTap tap = this.tap;
-        if (tap != null) {
+        if (tap != null && !handedOff) {
             tap.onFrame(from.vni(), buf, frameOffset, frameLength);
         }
         if (net.localPort(eth.src()) != from.id()) {
@@ -174,6 +234,10 @@ final class DataPath {
         // frame the switch cannot place can be for a VIP: task-to-task traffic skips the
         // load balancer altogether.
         if (portId == NetworkTable.NO_PORT && vtep == NetworkTable.NO_VTEP && eth.etherType() == EthernetView.TYPE_IPV4) {
+            if (toOwner != null) {
+                handOff(Handoff.FROM_PORT, from.vni(), from.id(), c, buf, offset, length);
+                return;
+            }
             int verdict = lb.fromPort(from.vni(), buf, frameOffset, frameLength, vnet.needsChecksum(),
                     portScratch, SwitchPort.VNET_HEADER_LENGTH);
             if (verdict >= 0) {
@@ -246,6 +310,10 @@ final class DataPath {
         SwitchPort to = ports.get(portId);
         if (to == null || to.vni() != from.vni()) {
             c.drop(DropReason.PORT_MISMATCH);
+            return;
+        }
+        if (toOwner != null && forOwner(buf)) {
+            handOff(Handoff.FROM_PORT, from.vni(), from.id(), c, buf, offset, length);
             return;
         }
         lb.toPort(to.vni(), buf, offset + SwitchPort.VNET_HEADER_LENGTH, length - SwitchPort.VNET_HEADER_LENGTH,
@@ -401,6 +469,17 @@ final class DataPath {
             c.drop(DropReason.PORT_MISMATCH);
             return;
         }
+        if (toOwner != null && forOwner(buf)) {
+            // After what the coalescer holds for the port, so the frames stay in order.
+            coalescer.flush();
+            handOff(Handoff.FROM_PEER, vni, portId, c, buf, frameOffset, frameLength);
+            return;
+        }
+        deliver(vni, c, to, buf, frameOffset, frameLength);
+    }
+
+    /** Delivers a decapsulated frame the views are on to local port {@code to}. */
+    private void deliver(int vni, NetworkCounters c, SwitchPort to, ByteBuf buf, int frameOffset, int frameLength) {
         // Replies from a remote backend come back to the VIP here, on the client's node,
         // before the coalescer merges them.
         lb.toPort(vni, buf, frameOffset, frameLength, false);
@@ -478,5 +557,8 @@ final class DataPath {
             internalError(e);
         }
         underlay.flush();
+        if (toOwner != null) {
+            toOwner.signal();
+        }
     }
 }

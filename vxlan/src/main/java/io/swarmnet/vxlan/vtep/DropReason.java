@@ -40,6 +40,11 @@ public enum DropReason {
     UNDERLAY_ERROR,
     /** Writing to a TAP port failed: its queue was full or its interface is down. */
     PORT_BUSY,
+    /**
+     * A frame for the load balancer that a data-path shard could not pass to the shard
+     * owning it: that shard's queue was full (it is behind by a whole ring).
+     */
+    HANDOFF_FULL,
     /** The data path threw on the packet: a bug, logged once with its stack. */
     INTERNAL_ERROR;
 }

@@ -28,9 +28,17 @@ public final class NetworkCounters {
 
     private final int vni;
     private final long[] slots = new long[DROPS + DropReason.values().length];
+    /** The counters of each data-path shard this one sums, or {@code null} when it is written itself. */
+    private final NetworkCounters[] parts;
 
     NetworkCounters(int vni) {
+        this(vni, null);
+    }
+
+    /** The sum of {@code parts}, one per data-path shard, each written by its shard's loop only. */
+    NetworkCounters(int vni, NetworkCounters[] parts) {
         this.vni = vni;
+        this.parts = parts;
     }
 
     /** Returns the VNI counted, or {@link VtepCounters#NODE} for the node-wide counters. */
@@ -102,7 +110,14 @@ public final class NetworkCounters {
     }
 
     private long read(int slot) {
-        return (long) SLOTS.getOpaque(slots, slot);
+        if (parts == null) {
+            return (long) SLOTS.getOpaque(slots, slot);
+        }
+        long sum = 0;
+        for (NetworkCounters part : parts) {
+            sum += part.read(slot);
+        }
+        return sum;
     }
 
     @Override

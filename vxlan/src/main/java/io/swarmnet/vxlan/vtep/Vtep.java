@@ -22,7 +22,10 @@ import io.swarmnet.lb.BatchClock;
 import io.swarmnet.lb.NatStage;
 import io.swarmnet.lb.table.ServiceTable;
 import io.swarmnet.packet.Ipv4Address;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.swarmnet.sys.CpuSet;
+import io.swarmnet.sys.CpuSteering;
 import io.swarmnet.sys.Resource;
 import io.swarmnet.sys.TapDevice;
 import io.swarmnet.vxlan.fdb.NetworkTable;
@@ -38,6 +41,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -79,25 +83,66 @@ public final class Vtep implements AutoCloseable {
     private static final int SOCKET_BUFFER = 4 << 20;
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
 
+    /**
+     * Frames and datagrams longer than this go to a shard by their flow's hash, shorter ones
+     * to the shard of the CPU they arrive on ({@link CpuSteering}): a TSO super-frame or a GRO
+     * batch is bulk, a ping, a request or an ACK is not.
+     */
+    static final int BULK_BYTES = 512;
+    /** Frames a shard may have queued for the owner of the load balancer. */
+    private static final int HANDOFF_SLOTS = 32;
+    /** The most shards a VTEP makes on its own (one per CPU, up to this). */
+    static final int MAX_AUTO_SHARDS = 16;
+
     private final VtepConfig config;
     private final MultiThreadIoEventLoopGroup group;
-    private final IoEventLoop loop;
-    private final VtepCounters counters = new VtepCounters();
+    /** One per CPU the data path runs on; shard 0 owns the load balancer. */
+    private final Shard[] shards;
+    private final VtepCounters counters;
     private final AtomicInteger portIds = new AtomicInteger();
     private final List<Channel> channels = new ArrayList<>();
-    /** Attached ports, so {@link #close} can detach them itself rather than leave it to the loop's teardown. */
-    private final Set<TapPort> ports = ConcurrentHashMap.newKeySet();
-    private final ByteBuf tapReadBuffer;
-    private final FrameHandler frames;
-    /** Set once by {@link #bind}; read by the event loop through the ports' frame handler. */
-    private volatile DataPath dataPath;
+    /** Attached ports (by the port {@link #attach} returned), so {@link #close} can detach them itself. */
+    private final Map<TapPort, SwitchPort[]> ports = new ConcurrentHashMap<>();
+    /** True once {@link #bind} made the data paths. */
+    private volatile boolean bound;
     private volatile OverlayTables tables = OverlayTables.EMPTY;
-    /** The service VIP load balancer; its tables may be published before {@link #bind}. */
+    /** The service VIP load balancer, run by shard 0; its tables may be published before {@link #bind}. */
     private final NatStage lb;
-    /** The load balancer's clock, read once per batch of the data path. */
-    private final BatchClock clock;
     private InetSocketAddress localAddress;
     private boolean closed;
+
+    /**
+     * One event loop of the data path and what it owns: its CPU, its queue of every TAP,
+     * its socket in the data-path port's {@code SO_REUSEPORT} group, its sending sockets
+     * and its {@link DataPath}.
+     */
+    private static final class Shard {
+        final int index;
+        final IoEventLoop loop;
+        final ByteBuf tapReadBuffer = Unpooled.directBuffer(DataPath.MAX_TAP_FRAME, DataPath.MAX_TAP_FRAME);
+        final BatchClock clock;
+        /** Set once by {@link #bind}; read by the event loop through the ports' frame handler. */
+        volatile DataPath path;
+        /** To shard 0; {@code null} in shard 0. */
+        Handoff handoff;
+        final FrameHandler frames = new FrameHandler() {
+            @Override
+            public void onFrame(SwitchPort from, ByteBuf buf, int offset, int length) {
+                path.fromPort(from, buf, offset, length);
+            }
+
+            @Override
+            public void onBatchEnd() {
+                path.flush();
+            }
+        };
+
+        Shard(int index, IoEventLoop loop, BatchClock clock) {
+            this.index = index;
+            this.loop = loop;
+            this.clock = clock;
+        }
+    }
 
     private Vtep(VtepConfig config) {
         this.config = config;
@@ -105,51 +150,88 @@ public final class Vtep implements AutoCloseable {
         if (!transport.isAvailable()) {
             throw new IllegalStateException(transport + " is not available", transport.unavailabilityCause());
         }
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("swarmnet-vtep", true),
+        int[] cpus = shardCpus(config);
+        this.group = new MultiThreadIoEventLoopGroup(cpus.length, new DefaultThreadFactory("swarmnet-vtep", true),
                 transport.ioHandlerFactory());
-        this.loop = group.next();
-        CpuSet cpus = config.cpus();
-        if (cpus != null) {
-            // Synchronously: an operator who named the CPUs must learn at start that the loop cannot run there.
-            Future<?> pinned = loop.submit(() -> {
-                Resource.setThreadAffinity(cpus);
+        BatchClock ownerClock = new BatchClock(System::nanoTime);
+        this.lb = new NatStage(config.loadBalancer(), ownerClock);
+        this.counters = new VtepCounters(cpus.length);
+        this.shards = new Shard[cpus.length];
+        for (int i = 0; i < shards.length; i++) {
+            shards[i] = new Shard(i, (IoEventLoop) group.next(), i == 0 ? ownerClock : new BatchClock(System::nanoTime));
+        }
+        // Synchronously: an operator who named the CPUs must learn at start that the loop
+        // cannot run there; and a shard must run on its CPU for the kernel's steering to mean
+        // anything. One shard without named CPUs goes wherever the scheduler puts it.
+        boolean pin = config.cpus() != null || shards.length > 1;
+        for (Shard shard : shards) {
+            CpuSet mask = cpus.length == 1 ? config.cpus() : CpuSet.of(cpus[shard.index]);
+            if (!pin || mask == null) {
+                continue;
+            }
+            Future<?> pinned = shard.loop.submit(() -> {
+                Resource.setThreadAffinity(mask);
                 return null;
             });
             try {
-                await(pinned, "pin the VTEP event loop to CPUs " + cpus);
+                await(pinned, "pin the VTEP event loop to CPUs " + mask);
             } catch (IOException e) {
                 group.shutdownGracefully(0, STEP_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                         .awaitUninterruptibly(STEP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                releaseBuffers();
                 throw new IllegalStateException(e.getMessage(), e);
             }
         }
         int nice = config.threadNice();
         if (nice != 0) {
-            loop.execute(() -> {
-                try {
-                    Resource.setThreadNice(nice);
-                } catch (IOException e) {
-                    LOG.warn("VTEP event loop keeps the default priority, nice {} was refused: {}", nice, e.getMessage());
-                }
-            });
+            for (Shard shard : shards) {
+                shard.loop.execute(() -> {
+                    try {
+                        Resource.setThreadNice(nice);
+                    } catch (IOException e) {
+                        LOG.warn("VTEP event loop keeps the default priority, nice {} was refused: {}", nice, e.getMessage());
+                    }
+                });
+            }
         }
-        this.tapReadBuffer = Unpooled.directBuffer(DataPath.MAX_TAP_FRAME, DataPath.MAX_TAP_FRAME);
-        this.clock = new BatchClock(System::nanoTime);
-        this.lb = new NatStage(config.loadBalancer(), clock);
-        this.frames = new FrameHandler() {
-            @Override
-            public void onFrame(SwitchPort from, ByteBuf buf, int offset, int length) {
-                dataPath.fromPort(from, buf, offset, length);
-            }
-
-            @Override
-            public void onBatchEnd() {
-                dataPath.flush();
-            }
-        };
     }
 
-    /** Starts a VTEP's event loop; nothing is bound or attached yet. */
+    /**
+     * The CPUs of the shards, shard {@code i} on the {@code i}-th: one per CPU the VTEP may
+     * use ({@link VtepConfig#cpus()}, else this thread's affinity), up to
+     * {@link #MAX_AUTO_SHARDS}, or a single unnamed one (length 1) when the kernel's
+     * steering cannot name them (a CPU's queue and socket are {@code cpu % shards}, which
+     * must reach each shard once), when the transport is io_uring, or when
+     * {@link VtepConfig#loops()} asks for one.
+     */
+    static int[] shardCpus(VtepConfig config) {
+        CpuSet allowed = config.cpus();
+        if (allowed == null) {
+            try {
+                allowed = Resource.threadAffinity();
+            } catch (IOException e) {
+                LOG.warn("one VTEP event loop: cannot read this thread's CPUs: {}", e.getMessage());
+                return new int[] {-1};
+            }
+        }
+        int[] cpus = allowed.toArray();
+        int n = cpus.length;
+        if (config.loops() == 1 || config.transport() != Transport.EPOLL || n < 2 || n > MAX_AUTO_SHARDS) {
+            return new int[] {-1};
+        }
+        int[] byQueue = new int[n];
+        java.util.Arrays.fill(byQueue, -1);
+        for (int cpu : cpus) {
+            if (byQueue[cpu % n] != -1) {
+                LOG.info("one VTEP event loop: CPUs {} do not map one to one onto {} queues", allowed, n);
+                return new int[] {-1};
+            }
+            byQueue[cpu % n] = cpu;
+        }
+        return byQueue;
+    }
+
+    /** Starts a VTEP's event loops; nothing is bound or attached yet. */
     public static Vtep create(VtepConfig config) {
         return new Vtep(config);
     }
@@ -159,17 +241,22 @@ public final class Vtep implements AutoCloseable {
         return config;
     }
 
+    /** Returns how many event loops (shards) the data path runs on. */
+    public int loops() {
+        return shards.length;
+    }
+
     /**
      * Opens the UDP sockets in the calling thread's network namespace (run it inside
-     * {@code Netns.call} for a host namespace) and binds them to the advertise address: the
-     * data-path port for receiving, and {@link VtepConfig#sourcePorts()} ephemeral ports to
-     * send from.
+     * {@code Netns.call} for a host namespace) and binds them to the advertise address: per
+     * shard, one in the data-path port's {@code SO_REUSEPORT} group for receiving, and
+     * {@link VtepConfig#sourcePorts()} ephemeral ports to send from.
      *
      * @throws IOException if a socket cannot be bound, e.g. the address is not local
      * @throws IllegalStateException if already bound or closed
      */
     public synchronized void bind() throws IOException {
-        if (closed || dataPath != null) {
+        if (closed || bound) {
             throw new IllegalStateException(closed ? "VTEP is closed" : "VTEP is bound already");
         }
         Transport transport = config.transport();
@@ -177,43 +264,77 @@ public final class Vtep implements AutoCloseable {
         InetAddress address = toInetAddress(config.advertiseAddress());
         boolean success = false;
         try {
-            // Senders first: the data path needs them, and the receiver must not take a
-            // datagram before there is a data path to hand it to.
-            Channel[] senders = new Channel[config.sourcePorts()];
-            for (int i = 0; i < senders.length; i++) {
-                DatagramChannel sender = transport.newDatagramChannel();
-                channels.add(sender);
-                sender.config().setAllocator(PooledByteBufAllocator.DEFAULT);
-                sender.config().setOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER);
-                sender.config().setWriteBufferWaterMark(WATER_MARK);
-                await(loop.register(sender), "register UDP socket");
-                await(sender.bind(new InetSocketAddress(address, 0)), "bind a source port");
-                senders[i] = sender;
+            Shard owner = shards[0];
+            DatagramChannel firstReceiver = null;
+            for (Shard shard : shards) {
+                // Senders first: the data path needs them, and the receiver must not take a
+                // datagram before there is a data path to hand it to.
+                Channel[] senders = new Channel[config.sourcePorts()];
+                for (int i = 0; i < senders.length; i++) {
+                    DatagramChannel sender = transport.newDatagramChannel();
+                    channels.add(sender);
+                    sender.config().setAllocator(PooledByteBufAllocator.DEFAULT);
+                    sender.config().setOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER);
+                    sender.config().setWriteBufferWaterMark(WATER_MARK);
+                    await(shard.loop.register(sender), "register UDP socket");
+                    await(sender.bind(new InetSocketAddress(address, 0)), "bind a source port");
+                    senders[i] = sender;
+                }
+                UdpUnderlay underlay = new UdpUnderlay(senders, config.dataPathPort(), gso);
+                VtepCounters stripe = counters.stripe(shard.index);
+                if (shard == owner) {
+                    shard.path = new DataPath(stripe, underlay, lb, shard.clock);
+                    shard.loop.scheduleAtFixedRate(shard.path::housekeep, 1, 1, TimeUnit.SECONDS);
+                } else {
+                    DataPath ownerPath = owner.path;
+                    shard.handoff = new Handoff(HANDOFF_SLOTS, DataPath.MAX_TAP_FRAME, owner.loop, new Handoff.Sink() {
+                        @Override
+                        public void frame(int kind, int vni, int port, ByteBuf buf, int offset, int length) {
+                            ownerPath.fromHandoff(kind, vni, port, buf, offset, length);
+                        }
+
+                        @Override
+                        public void drained() {
+                            ownerPath.flush();
+                        }
+                    });
+                    shard.path = new DataPath(stripe, underlay, lb, shard.clock, shard.handoff);
+                }
+                shard.path.publish(tables);
+                UnderlayHandler handler = new UnderlayHandler(shard.path);
+                for (Channel sender : senders) {
+                    sender.pipeline().addLast(handler);
+                }
+                DatagramChannel receiver = transport.newDatagramChannel();
+                channels.add(receiver);
+                // Netty 4.2's default adaptive allocator makes a ByteBuffer per slice for
+                // internalNioBuffer; the pooled one reuses the chunk's, so checksums allocate nothing.
+                receiver.config().setAllocator(PooledByteBufAllocator.DEFAULT);
+                receiver.config().setOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER);
+                receiver.config().setRecvByteBufAllocator(receiveAllocator());
+                if (config.udpGro()) {
+                    transport.enableGro(receiver);
+                }
+                if (shards.length > 1) {
+                    // Bound in shard order: the group's index of a socket is its shard's.
+                    receiver.config().setOption(EpollChannelOption.SO_REUSEPORT, true);
+                }
+                receiver.pipeline().addLast(handler);
+                await(shard.loop.register(receiver), "register UDP socket");
+                await(receiver.bind(new InetSocketAddress(address, config.dataPathPort())), "bind "
+                        + Ipv4Address.toString(config.advertiseAddress()) + ":" + config.dataPathPort());
+                if (firstReceiver == null) {
+                    firstReceiver = receiver;
+                }
             }
-            DataPath path = new DataPath(counters, new UdpUnderlay(senders, config.dataPathPort(), gso), lb, clock);
-            path.publish(tables);
-            loop.scheduleAtFixedRate(path::housekeep, 1, 1, TimeUnit.SECONDS);
-            UnderlayHandler handler = new UnderlayHandler(path);
-            for (Channel sender : senders) {
-                sender.pipeline().addLast(handler);
+            if (shards.length > 1) {
+                CpuSteering.attachReusePortByCpu(((EpollDatagramChannel) firstReceiver).fd().intValue(),
+                        shards.length, BULK_BYTES);
             }
-            DatagramChannel receiver = transport.newDatagramChannel();
-            channels.add(receiver);
-            // Netty 4.2's default adaptive allocator makes a ByteBuffer per slice for
-            // internalNioBuffer; the pooled one reuses the chunk's, so checksums allocate nothing.
-            receiver.config().setAllocator(PooledByteBufAllocator.DEFAULT);
-            receiver.config().setOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER);
-            receiver.config().setRecvByteBufAllocator(receiveAllocator());
-            if (config.udpGro()) {
-                transport.enableGro(receiver);
-            }
-            receiver.pipeline().addLast(handler);
-            await(loop.register(receiver), "register UDP socket");
-            await(receiver.bind(new InetSocketAddress(address, config.dataPathPort())), "bind "
-                    + Ipv4Address.toString(config.advertiseAddress()) + ":" + config.dataPathPort());
-            dataPath = path;
-            localAddress = (InetSocketAddress) receiver.localAddress();
-            LOG.info("VTEP bound to {} ({}, GSO {})", localAddress, config, gso);
+            bound = true;
+            localAddress = (InetSocketAddress) firstReceiver.localAddress();
+            LOG.info("VTEP bound to {} ({}, GSO {}, {} event loop{})", localAddress, config, gso, shards.length,
+                    shards.length == 1 ? "" : "s, one per CPU");
             success = true;
         } finally {
             if (!success) {
@@ -232,7 +353,7 @@ public final class Vtep implements AutoCloseable {
      * readiness, for tests; 0 before {@link #bind}.
      */
     synchronized int receiveBatch() {
-        return dataPath == null ? 0 : ((MaxMessagesRecvByteBufAllocator) channels.get(channels.size() - 1).config()
+        return !bound ? 0 : ((MaxMessagesRecvByteBufAllocator) channels.get(channels.size() - 1).config()
                 .getRecvByteBufAllocator()).maxMessagesPerRead();
     }
 
@@ -243,44 +364,121 @@ public final class Vtep implements AutoCloseable {
 
     /**
      * Attaches {@code tap} (opened with {@link TapPort#openTap}) to network {@code vni}: its
-     * frames are switched within that network from now on. The port owns the TAP.
+     * frames are switched within that network from now on. The port owns the TAP. A TAP
+     * with one queue is read by shard 0 alone; see {@link #attachQueues}.
      *
      * @return the port; the tables name it by {@link TapPort#id()}
      * @throws IllegalArgumentException if the TAP has no 10-byte virtio header or the VNI is not 24 bits
      * @throws IllegalStateException if the VTEP is not bound or is closed
      */
     public TapPort attach(TapDevice tap, int vni) throws IOException {
+        return attachQueues(tap == null ? null : List.of(tap), vni);
+    }
+
+    /**
+     * Attaches the queues of one TAP ({@link TapPort#openTapQueues}, as many as
+     * {@link #loops()} for the best) to network {@code vni}: shard {@code i} reads queue
+     * {@code i} and writes to it, a shard beyond the queues writes to queue
+     * {@code i % queues}. With more than one queue the TAP steers small frames by the
+     * sending CPU and bulk by flow ({@link CpuSteering#queueByCpu(int)}). The port owns the
+     * queues, and closes them all on failure.
+     *
+     * @return the port of the first queue: the one to {@link #detach}
+     * @throws IllegalArgumentException if a queue has no 10-byte virtio header or the VNI is not 24 bits
+     * @throws IllegalStateException if the VTEP is not bound or is closed
+     */
+    public TapPort attachQueues(List<TapDevice> queues, int vni) throws IOException {
         if (vni < 0 || vni > 0xFF_FFFF) {
+            closeAll(queues, 0);
             throw new IllegalArgumentException("VNI " + vni + " is not a 24-bit value");
         }
-        DataPath path = boundDataPath();
+        try {
+            boundDataPath();
+        } catch (IllegalStateException e) {
+            closeAll(queues, 0);
+            throw e;
+        }
+        if (queues == null || queues.isEmpty()) {
+            throw new IllegalArgumentException("no TAP queue to attach");
+        }
         counters.forVni(vni);
-        TapPort port = new TapPort(tap, portIds.incrementAndGet(), vni, frames);
+        int id = portIds.incrementAndGet();
+        int started = 0;
+        SwitchPort[] parts = new SwitchPort[shards.length];
         boolean success = false;
         try {
-            await(loop.submit(() -> path.addPort(port)), "add port");
-            await(port.start(loop, tapReadBuffer), "poll " + tap.name());
-            ports.add(port);
+            for (int i = 0; i < shards.length && i < queues.size(); i++) {
+                parts[i] = new TapPort(queues.get(i), id, vni, shards[i].frames);
+                started = i + 1;
+            }
+            for (int i = queues.size(); i < shards.length; i++) {
+                parts[i] = parts[i % queues.size()];
+            }
+            if (queues.size() > 1) {
+                try (CpuSteering.BpfProgram steering = CpuSteering.queueByCpu(BULK_BYTES)) {
+                    queues.get(0).setSteeringProgram(steering);
+                }
+            }
+            for (Shard shard : shards) {
+                SwitchPort part = parts[shard.index];
+                DataPath path = shard.path;
+                await(shard.loop.submit(() -> path.addPort(part)), "add port");
+            }
+            for (int i = 0; i < started; i++) {
+                Shard shard = shards[i];
+                await(((TapPort) parts[i]).start(shard.loop, shard.tapReadBuffer), "poll " + queues.get(i).name());
+            }
+            TapPort port = (TapPort) parts[0];
+            ports.put(port, parts);
             success = true;
             return port;
         } finally {
             if (!success) {
-                loop.execute(() -> path.removePort(port));
-                port.stop();
+                stopParts(parts);
+                closeAll(queues, 0);
+            }
+        }
+    }
+
+    private static void closeAll(List<TapDevice> queues, int from) {
+        if (queues == null) {
+            return;
+        }
+        for (int i = from; i < queues.size(); i++) {
+            try {
+                queues.get(i).close();
+            } catch (IOException e) {
+                LOG.warn("closing {}: {}", queues.get(i), e.toString());
             }
         }
     }
 
     /** Detaches {@code port} and closes its TAP; detaching a detached port does nothing. */
     public void detach(TapPort port) throws IOException {
-        DataPath path = boundDataPath();
-        stop(path, port);
+        boundDataPath();
+        SwitchPort[] parts = ports.remove(port);
+        if (parts != null) {
+            stopParts(parts);
+        } else {
+            await(port.stop(), "close " + port.name());
+        }
     }
 
-    private void stop(DataPath path, TapPort port) throws IOException {
-        await(loop.submit(() -> path.removePort(port)), "remove port");
-        await(port.stop(), "close " + port.name());
-        ports.remove(port);
+    /** Takes the port out of every shard's switch before any of its queues is closed. */
+    private void stopParts(SwitchPort[] parts) throws IOException {
+        for (Shard shard : shards) {
+            SwitchPort part = parts[shard.index];
+            DataPath path = shard.path;
+            if (part != null && path != null) {
+                await(shard.loop.submit(() -> path.removePort(part)), "remove port");
+            }
+        }
+        Set<SwitchPort> stopped = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (SwitchPort part : parts) {
+            if (part instanceof TapPort && stopped.add(part)) {
+                await(((TapPort) part).stop(), "close " + ((TapPort) part).name());
+            }
+        }
     }
 
     /**
@@ -297,29 +495,35 @@ public final class Vtep implements AutoCloseable {
             counters.forVni(network.vni());
         }
         this.tables = tables;
-        if (dataPath != null) {
-            dataPath.publish(tables);
+        for (Shard shard : shards) {
+            if (shard.path != null) {
+                shard.path.publish(tables);
+            }
         }
         return true;
     }
 
     /**
-     * Sets the tap that sees every inner frame from now on, or removes it with null.
+     * Sets the tap that sees every inner frame from now on, or removes it with null; it is
+     * called from every shard's loop.
      *
      * @throws IllegalStateException before {@link #bind()}
      */
     public void tap(FrameTap tap) {
-        boundDataPath().tap(tap);
+        boundDataPath();
+        for (Shard shard : shards) {
+            shard.path.tap(tap);
+        }
     }
 
     /**
-     * Runs {@code task} on the event loop and returns its result: the way to read state the
-     * loop owns alone (the load balancer's conntrack) consistently, for inspection.
+     * Runs {@code task} on the event loop of shard 0 and returns its result: the way to read
+     * state that loop owns alone (the load balancer's conntrack) consistently, for inspection.
      *
      * @throws IOException when the loop does not run it in time or it fails
      */
     public <T> T onEventLoop(java.util.concurrent.Callable<T> task) throws IOException {
-        io.netty.util.concurrent.Future<T> result = loop.submit(task);
+        io.netty.util.concurrent.Future<T> result = shards[0].loop.submit(task);
         await(result, "inspect the data path");
         return result.getNow();
     }
@@ -352,7 +556,7 @@ public final class Vtep implements AutoCloseable {
         return counters;
     }
 
-    /** Closes the sockets and every port still attached, and stops the event loop. */
+    /** Closes the sockets and every port still attached, and stops the event loops. */
     @Override
     public synchronized void close() throws IOException {
         if (closed) {
@@ -360,32 +564,43 @@ public final class Vtep implements AutoCloseable {
         }
         closed = true;
         try {
-            DataPath bound = dataPath;
-            for (TapPort port : ports) {
-                stop(bound, port);
+            if (bound) {
+                for (SwitchPort[] parts : ports.values()) {
+                    stopParts(parts);
+                }
+                ports.clear();
             }
             closeChannels();
         } finally {
-            DataPath path = dataPath;
             Future<?> shutdown = group.shutdownGracefully(0, STEP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            await(shutdown, "stop the event loop");
-            // The loop has ended: its ports were closed as it deregistered them, and no
-            // packet can touch the scratch buffers any more.
-            if (path != null) {
-                path.release();
+            await(shutdown, "stop the event loops");
+            // The loops have ended: their ports were closed as they deregistered them, and
+            // no packet can touch the scratch buffers any more.
+            for (Shard shard : shards) {
+                if (shard.path != null) {
+                    shard.path.release();
+                }
             }
-            tapReadBuffer.release();
+            releaseBuffers();
         }
     }
 
-    private synchronized DataPath boundDataPath() {
+    private void releaseBuffers() {
+        for (Shard shard : shards) {
+            shard.tapReadBuffer.release();
+            if (shard.handoff != null) {
+                shard.handoff.release();
+            }
+        }
+    }
+
+    private synchronized void boundDataPath() {
         if (closed) {
             throw new IllegalStateException("VTEP is closed");
         }
-        if (dataPath == null) {
+        if (!bound) {
             throw new IllegalStateException("VTEP is not bound");
         }
-        return dataPath;
     }
 
     private void closeChannels() {

@@ -29,6 +29,7 @@ public final class VtepConfig {
     private final boolean udpGro;
     private final int threadNice;
     private final CpuSet cpus;
+    private final int loops;
     private final LbConfig loadBalancer;
 
     private VtepConfig(Builder b) {
@@ -40,6 +41,7 @@ public final class VtepConfig {
         this.udpGro = b.udpGro;
         this.threadNice = b.threadNice;
         this.cpus = b.cpus;
+        this.loops = b.loops;
         this.loadBalancer = b.loadBalancer;
     }
 
@@ -88,6 +90,11 @@ public final class VtepConfig {
         return cpus;
     }
 
+    /** Returns 1 for a single event loop, or 0 for one per CPU of {@link #cpus()} (the default). */
+    public int loops() {
+        return loops;
+    }
+
     /** Returns how the load balancer of service VIPs tracks connections. */
     public LbConfig loadBalancer() {
         return loadBalancer;
@@ -97,7 +104,7 @@ public final class VtepConfig {
     public String toString() {
         return "VtepConfig(" + Ipv4Address.toString(advertiseAddress) + ":" + dataPathPort + ", " + transport
                 + ", " + sourcePorts + " source ports, gso " + udpGso + ", gro " + udpGro + ", nice "
-                + threadNice + (cpus == null ? "" : ", cpus " + cpus) + ")";
+                + threadNice + (cpus == null ? "" : ", cpus " + cpus) + (loops == 1 ? ", one loop" : "") + ")";
     }
 
     /** Builds a {@link VtepConfig}; checks each value as it is set. */
@@ -110,6 +117,7 @@ public final class VtepConfig {
         private boolean udpGro = true;
         private int threadNice = DEFAULT_THREAD_NICE;
         private CpuSet cpus;
+        private int loops;
         private LbConfig loadBalancer = LbConfig.DEFAULT;
 
         private Builder(int advertiseAddress) {
@@ -178,6 +186,21 @@ public final class VtepConfig {
          */
         public Builder cpus(CpuSet cpus) {
             this.cpus = cpus;
+            return this;
+        }
+
+        /**
+         * Runs the data path on one event loop per CPU (0, the default: each pinned to its
+         * CPU, with a TAP queue and a socket the kernel steers by CPU, see
+         * docs/overlay-data-path.md) or on a single one (1).
+         *
+         * @throws IllegalArgumentException for anything else
+         */
+        public Builder loops(int loops) {
+            if (loops != 0 && loops != 1) {
+                throw new IllegalArgumentException("loops " + loops + ": 0 (one per CPU) or 1");
+            }
+            this.loops = loops;
             return this;
         }
 
