@@ -87,13 +87,15 @@ public final class ConntrackTable {
     private final long[] stats = new long[4];
     private final Listener listener;
     /**
-     * Flows per bucket of client address (a hash of it): what {@link #mayHaveFlowsTo} reads
-     * from other threads. Written by the owner with release semantics, after a flow's
-     * insertion and after its removal, so a thread that sees a frame the owner sent for a
-     * new flow sees its bucket counted.
+     * Flows per bucket of client address, and per bucket of client address and port (hashes
+     * of them): what {@link #mayHaveFlowsTo} reads from other threads. Written by the owner
+     * with release semantics, after a flow's insertion and after its removal, so a thread
+     * that sees a frame the owner sent for a new flow sees its buckets counted.
      */
     private final int[] clientBuckets = new int[CLIENT_BUCKETS];
+    private final int[] endpointBuckets = new int[ENDPOINT_BUCKETS];
     private static final int CLIENT_BUCKETS = 4096;
+    private static final int ENDPOINT_BUCKETS = 65536;
     private static final VarHandle BUCKETS = MethodHandles.arrayElementVarHandle(int[].class);
 
     /** Told about each flow just before it leaves the table, whatever the reason. */
@@ -206,7 +208,7 @@ public final class ConntrackTable {
         flows[f + CACHE] = -1L;
         link(slot, 0);
         link(slot, 1);
-        countClient(clientIp, 1);
+        countClient(clientIp, clientPort, 1);
         stat(SIZE, 1);
         if (embryonic) {
             ring[(ringHead + ringCount) % ring.length] = ((long) (generation & 0xFFFF) << 32) | slot;
@@ -228,7 +230,7 @@ public final class ConntrackTable {
         flows[f + BACKEND_MAC] = 0;
         nextFree[slot] = freeHead;
         freeHead = slot;
-        countClient(clientIp(slot), -1);
+        countClient(clientIp(slot), clientPort(slot), -1);
         stat(SIZE, -1);
     }
 
@@ -241,13 +243,29 @@ public final class ConntrackTable {
         return (int) BUCKETS.getAcquire(clientBuckets, clientBucket(ip)) != 0;
     }
 
-    private void countClient(int ip, int delta) {
+    /**
+     * Returns whether a flow of this table may have {@code ip} and {@code port} as its
+     * client's end: finer than {@link #mayHaveFlowsTo(int)}, for a frame whose ports are
+     * known (TCP or UDP, not a later fragment), so a client's other traffic is not taken
+     * for its flows'. Safe from any thread.
+     */
+    public boolean mayHaveFlowsTo(int ip, int port) {
+        return (int) BUCKETS.getAcquire(endpointBuckets, endpointBucket(ip, port)) != 0;
+    }
+
+    private void countClient(int ip, int port, int delta) {
         int b = clientBucket(ip);
         BUCKETS.setRelease(clientBuckets, b, clientBuckets[b] + delta);
+        int e = endpointBucket(ip, port);
+        BUCKETS.setRelease(endpointBuckets, e, endpointBuckets[e] + delta);
     }
 
     private static int clientBucket(int ip) {
         return (ip * 0x9E3779B1) >>> (32 - 12);
+    }
+
+    private static int endpointBucket(int ip, int port) {
+        return ((ip ^ (port * 0x85EBCA6B)) * 0x9E3779B1) >>> (32 - 16);
     }
 
     /**

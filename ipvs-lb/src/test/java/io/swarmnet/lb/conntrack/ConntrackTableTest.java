@@ -59,9 +59,13 @@ class ConntrackTableTest {
         int a = insert(t, client, 40000, ConntrackTable.TCP_ESTABLISHED, LATER);
         int b = insert(t, client, 40001, ConntrackTable.UDP, LATER);
         assertThat(t.mayHaveFlowsTo(client)).isTrue();
+        assertThat(t.mayHaveFlowsTo(client, 40000)).isTrue();
+        assertThat(t.mayHaveFlowsTo(client, 40001)).isTrue();
+        assertThat(t.mayHaveFlowsTo(client, 50000)).as("the client's other ends").isFalse();
         assertThat(t.mayHaveFlowsTo(BACKEND)).as("a backend is no client").isFalse();
         t.remove(a);
         assertThat(t.mayHaveFlowsTo(client)).as("one flow left").isTrue();
+        assertThat(t.mayHaveFlowsTo(client, 40000)).isFalse();
         t.remove(b);
         assertThat(t.mayHaveFlowsTo(client)).isFalse();
         // Expiry and eviction leave through remove() too.
