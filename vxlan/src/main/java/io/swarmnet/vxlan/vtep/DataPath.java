@@ -45,6 +45,10 @@ import org.slf4j.LoggerFactory;
  *       {@link NatStage} before it is switched (a frame to a VIP leaves it rewritten to a
  *       backend), and every frame about to be written to a local port passes its reverse
  *       translation, whether it came from a local port or from a peer.</li>
+ *   <li>Shards: a VTEP runs one data path per CPU. Only shard 0's runs the load balancer;
+ *       another shard's passes it, through a {@link Handoff}, every frame that may be for
+ *       a VIP and every frame to a client end the conntrack may have flows of, and switches
+ *       the rest itself.</li>
  * </ul>
  */
 final class DataPath {
@@ -58,8 +62,10 @@ final class DataPath {
 
     private final VtepCounters counters;
     private final Underlay underlay;
-    /** Where an IPv4 header holds the destination address. */
+    /** Where an IPv4 header holds the destination address, the protocol and the fragment offset. */
     private static final int IPV4_DESTINATION = 16;
+    private static final int IPV4_PROTOCOL = 9;
+    private static final int IPV4_FRAGMENT = 6;
 
     private final NatStage lb;
     private final BatchClock clock;
@@ -184,8 +190,22 @@ final class DataPath {
      * IPv4 to an address the load balancer may have to translate back.
      */
     private boolean forOwner(ByteBuf buf) {
-        return eth.etherType() == EthernetView.TYPE_IPV4 && eth.payloadLength() >= Ipv4View.MIN_HEADER_LENGTH
-                && lb.conntrack().mayHaveFlowsTo(buf.getInt(eth.payloadOffset() + IPV4_DESTINATION));
+        int at = eth.payloadOffset();
+        int length = eth.payloadLength();
+        if (eth.etherType() != EthernetView.TYPE_IPV4 || length < Ipv4View.MIN_HEADER_LENGTH) {
+            return false;
+        }
+        int dst = buf.getInt(at + IPV4_DESTINATION);
+        int headerLength = (buf.getUnsignedByte(at) & 0x0F) * 4;
+        int protocol = buf.getUnsignedByte(at + IPV4_PROTOCOL);
+        boolean laterFragment = (buf.getUnsignedShort(at + IPV4_FRAGMENT) & 0x1FFF) != 0;
+        if ((protocol == Ipv4View.PROTOCOL_TCP || protocol == Ipv4View.PROTOCOL_UDP) && !laterFragment
+                && headerLength >= Ipv4View.MIN_HEADER_LENGTH && length >= headerLength + 4) {
+            // A TCP or UDP frame names the client's end: only that end's flows matter.
+            return lb.conntrack().mayHaveFlowsTo(dst, buf.getUnsignedShort(at + headerLength + 2));
+        }
+        // ICMP errors and later fragments of a flow's datagrams carry no ports of their own.
+        return lb.conntrack().mayHaveFlowsTo(dst);
     }
 
     private void handOff(int kind, int vni, int port, NetworkCounters c, ByteBuf buf, int offset, int length) {

@@ -10,8 +10,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Frames one data-path shard passes to the shard that owns the load balancer: a bounded
  * ring with one producer (the shard's event loop) and one consumer (the owner's), whose
- * slots are preallocated buffers the producer copies each frame into, so nothing
- * allocates per frame. The producer {@link #signal}s at the end of its batch and the
+ * slots are buffers the producer copies each frame into. A slot starts at
+ * {@link #INITIAL_SLOT} bytes and grows, once, to the longest frame it carries (at most
+ * the slot size given), so nothing allocates per frame in a steady state and a ring of
+ * small frames stays small. The producer {@link #signal}s at the end of its batch and the
  * owner drains everything queued in one task; a full ring refuses the frame, which the
  * producer drops and counts ({@link DropReason#HANDOFF_FULL}).
  *
@@ -33,6 +35,9 @@ final class Handoff {
         /** After the last frame of a drain: the owner ends its batch. */
         void drained();
     }
+
+    /** What a slot holds before it first carries a longer frame: a full-MTU frame and its headers. */
+    static final int INITIAL_SLOT = 2048;
 
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
@@ -76,7 +81,7 @@ final class Handoff {
         }
         this.slots = new ByteBuf[capacity];
         for (int i = 0; i < capacity; i++) {
-            slots[i] = Unpooled.directBuffer(slotSize, slotSize);
+            slots[i] = Unpooled.directBuffer(Math.min(INITIAL_SLOT, slotSize), slotSize);
         }
         this.kinds = new int[capacity];
         this.vnis = new int[capacity];
@@ -98,9 +103,13 @@ final class Handoff {
             return false;
         }
         int i = (int) t & mask;
+        ByteBuf slot = slots[i];
+        if (slot.capacity() < length) {
+            slot.capacity(length);
+        }
         // The views check what they read against the writer index: the frame is all of it.
-        slots[i].setIndex(0, length);
-        Copy.bytes(buf, offset, slots[i], 0, length);
+        slot.setIndex(0, length);
+        Copy.bytes(buf, offset, slot, 0, length);
         kinds[i] = kind;
         vnis[i] = vni;
         ports[i] = port;

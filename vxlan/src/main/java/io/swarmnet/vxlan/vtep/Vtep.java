@@ -51,8 +51,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A user-space VXLAN tunnel endpoint (RFC 7348): the overlay data plane of one node. TAP
- * ports of local tasks and the UDP sockets of the underlay share one Netty event loop,
- * which switches frames per VNI by the published {@link OverlayTables}.
+ * ports of local tasks and the UDP sockets of the underlay are served by one Netty event
+ * loop per CPU (a shard, pinned to its CPU; {@link #loops()}), which switch frames per VNI
+ * by the published {@link OverlayTables}. Each shard has its own queue of every TAP and its
+ * own socket in the data-path port's {@code SO_REUSEPORT} group; the kernel steers small
+ * packets to the shard of their CPU and bulk flows by hash ({@link CpuSteering}). Shard 0
+ * owns the service load balancer; the others hand it, through a {@link Handoff} ring, the
+ * frames it must see.
  *
  * <p>Lifecycle, from the agent's side:
  * <pre>
@@ -64,8 +69,8 @@ import org.slf4j.LoggerFactory;
  *   vtep.detach(port);          // closes the TAP
  *   vtep.close();
  * </pre>
- * Every method may be called from any thread but the event loop's; they block until the
- * loop has done the work. {@link #publish} is one volatile write and never blocks.
+ * Every method may be called from any thread but the event loops'; they block until the
+ * loops have done the work. {@link #publish} is one volatile write and never blocks.
  */
 public final class Vtep implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Vtep.class);
@@ -89,8 +94,11 @@ public final class Vtep implements AutoCloseable {
      * batch is bulk, a ping, a request or an ACK is not.
      */
     static final int BULK_BYTES = 512;
-    /** Frames a shard may have queued for the owner of the load balancer. */
-    private static final int HANDOFF_SLOTS = 32;
+    /**
+     * Frames a shard may have queued for the owner of the load balancer: more than a batch
+     * of reads (a TAP's budget of 64 frames, 16 GRO batches of a socket) from every port.
+     */
+    private static final int HANDOFF_SLOTS = 1024;
     /** The most shards a VTEP makes on its own (one per CPU, up to this). */
     static final int MAX_AUTO_SHARDS = 16;
 
@@ -199,7 +207,7 @@ public final class Vtep implements AutoCloseable {
     /**
      * The CPUs of the shards, shard {@code i} on the {@code i}-th: one per CPU the VTEP may
      * use ({@link VtepConfig#cpus()}, else this thread's affinity), up to
-     * {@link #MAX_AUTO_SHARDS}, or a single unnamed one (length 1) when the kernel's
+     * {@link #MAX_AUTO_SHARDS}, or a single unnamed one ({@code {-1}}) when the kernel's
      * steering cannot name them (a CPU's queue and socket are {@code cpu % shards}, which
      * must reach each shard once), when the transport is io_uring, or when
      * {@link VtepConfig#loops()} asks for one.
@@ -215,18 +223,27 @@ public final class Vtep implements AutoCloseable {
             }
         }
         int[] cpus = allowed.toArray();
-        int n = cpus.length;
-        if (config.loops() == 1 || config.transport() != Transport.EPOLL || n < 2 || n > MAX_AUTO_SHARDS) {
+        int n = Math.min(cpus.length, MAX_AUTO_SHARDS);
+        if (config.loops() == 1 || config.transport() != Transport.EPOLL || n < 2) {
             return new int[] {-1};
         }
+        // Beyond MAX_AUTO_SHARDS CPUs, the first CPU of each queue gets its shard and the
+        // others' packets go to it.
         int[] byQueue = new int[n];
         java.util.Arrays.fill(byQueue, -1);
         for (int cpu : cpus) {
-            if (byQueue[cpu % n] != -1) {
+            if (byQueue[cpu % n] == -1) {
+                byQueue[cpu % n] = cpu;
+            } else if (cpus.length <= MAX_AUTO_SHARDS) {
                 LOG.info("one VTEP event loop: CPUs {} do not map one to one onto {} queues", allowed, n);
                 return new int[] {-1};
             }
-            byQueue[cpu % n] = cpu;
+        }
+        for (int cpu : byQueue) {
+            if (cpu == -1) {
+                LOG.info("one VTEP event loop: CPUs {} leave a queue of {} without a CPU", allowed, n);
+                return new int[] {-1};
+            }
         }
         return byQueue;
     }

@@ -149,6 +149,17 @@ class DataPathShardTest {
     }
 
     @Test
+    void aClientsTrafficOutsideItsVipFlowsStaysOnItsShard() {
+        f.shardFromPort(f.shardClient, tcp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 1000, 80, 1, 0, TcpView.SYN, 0));
+        f.ownerLoop.runAll();
+        // The same client, reached on another port by the backend's address: not the flow's end.
+        f.shardFromPeer(tcp(CLIENT_MAC, REMOTE_MAC, REMOTE, CLIENT, 7000, 2000, 1, 0, TcpView.SYN, 0));
+        assertThat(f.ownerLoop.tasks).isEmpty();
+        assertThat(f.shardClient.written).hasSize(1);
+        assertThat(Fixture.ipAt(f.shardClient.written.get(0), V + 14 + 12)).as("untranslated").isEqualTo(REMOTE);
+    }
+
+    @Test
     void trafficBetweenTasksWithoutFlowsStaysOnItsShard() {
         f.shardFromPeer(tcp(LOCAL_MAC, REMOTE_MAC, REMOTE, LOCAL, 5000, 80, 1, 0, TcpView.SYN, 0));
         f.shardFromPort(f.shardLocal, tcp(REMOTE_MAC, LOCAL_MAC, LOCAL, REMOTE, 80, 5000, 9, 2, TcpView.SYN | TcpView.ACK, 0));

@@ -98,6 +98,37 @@ class HandoffTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("power of two");
     }
 
+    /** A slot grows to a long frame (a TSO super-frame for a VIP) once, and carries it whole. */
+    @Test
+    void aSlotGrowsToALongFrameUpToTheSlotSize() {
+        ManualExecutor owner = new ManualExecutor();
+        List<Integer> lengths = new ArrayList<>();
+        List<Byte> lastBytes = new ArrayList<>();
+        Handoff h = new Handoff(2, 65_000, owner, new Handoff.Sink() {
+            @Override
+            public void frame(int kind, int vni, int port, ByteBuf buf, int offset, int length) {
+                lengths.add(length);
+                lastBytes.add(buf.getByte(offset + length - 1));
+            }
+
+            @Override
+            public void drained() {
+            }
+        });
+        ByteBuf big = Unpooled.buffer(64_000).writeZero(63_999).writeByte(42);
+        try {
+            assertThat(h.offer(Handoff.FROM_PORT, 1, 1, big, 0, 64_000)).isTrue();
+            assertThat(h.offer(Handoff.FROM_PORT, 1, 1, big, 0, 65_001)).as("past the slot size").isFalse();
+            h.signal();
+            owner.runAll();
+            assertThat(lengths).containsExactly(64_000);
+            assertThat(lastBytes).containsExactly((byte) 42);
+        } finally {
+            big.release();
+            h.release();
+        }
+    }
+
     /** A producer thread and an owner thread: every frame the ring took arrives, once, in order. */
     @Test
     void losesNothingAcrossThreads() throws Exception {
