@@ -81,14 +81,9 @@ public final class OverlayLab implements AutoCloseable {
         Namespace ns = track(Namespace.create("t"));
         disableIpv6(ns);
         String tapName = "vxtap" + (taps++);
-        TapDevice tap = host.netns().call(() -> TapPort.openTap(tapName, true));
-        TapPort port;
-        try {
-            port = vtep.attach(tap, vni);
-        } catch (IOException | RuntimeException e) {
-            tap.close();
-            throw e;
-        }
+        // A queue per event loop of the VTEP, as the agent opens them; the VTEP closes them on failure.
+        java.util.List<TapDevice> queues = host.netns().call(() -> TapPort.openTapQueues(tapName, true, vtep.loops()));
+        TapPort port = vtep.attachQueues(queues, vni);
         undo.push(() -> vtep.detach(port));
         host.ip("link", "set", tapName, "netns", ns.name());
         ns.ip("link", "set", tapName, "name", "eth0");

@@ -27,6 +27,11 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TwoHostOverlayTest {
+    /** Read by the subclass that runs the same traffic through one loop per CPU. */
+    Vtep vtepA() {
+        return vtepA;
+    }
+
     static final int VNI = 4096;
     static final int IP_A = Ipv4Address.parse("10.0.0.2");
     static final int IP_B = Ipv4Address.parse("10.0.0.3");
@@ -41,12 +46,17 @@ class TwoHostOverlayTest {
     @BeforeAll
     void build() throws IOException {
         lab = new OverlayLab();
-        vtepA = lab.startVtep(lab.hostA(), OverlayLab.HOST_A, Transport.EPOLL);
-        vtepB = lab.startVtep(lab.hostB(), OverlayLab.HOST_B, Transport.EPOLL);
+        vtepA = start(lab, lab.hostA(), OverlayLab.HOST_A);
+        vtepB = start(lab, lab.hostB(), OverlayLab.HOST_B);
         taskA = lab.attachTask(vtepA, lab.hostA(), VNI, IP_A);
         taskB = lab.attachTask(vtepB, lab.hostB(), VNI, IP_B);
         vtepA.publish(tables(1, taskA, taskB, OverlayLab.HOST_B));
         vtepB.publish(tables(1, taskB, taskA, OverlayLab.HOST_A));
+    }
+
+    /** Starts a host's VTEP: one event loop, as the agent's default. */
+    Vtep start(OverlayLab lab, Namespace host, int address) throws IOException {
+        return lab.startVtep(host, address, Transport.EPOLL);
     }
 
     /** Tables of a host with {@code local} on a port and {@code remote} behind {@code remoteVtep}. */

@@ -62,9 +62,9 @@ public final class AgentCommand implements Callable<Integer> {
     private String dataPathTransport;
 
     @Option(names = "--data-path-cpus", paramLabel = "LIST",
-            description = "CPUs of the VXLAN data path, as taskset -c writes them, e.g. 3 or 2-3 (default: every"
-                    + " CPU this agent may run on): an event loop on each, pinned to it, with that CPU's TAP queue"
-                    + " and socket (epoll); one CPU gets one loop.")
+            description = "CPUs of the VXLAN data path, as taskset -c writes them, e.g. 3 or 2-3: an event loop"
+                    + " pinned to each, with that CPU's TAP queue and socket (epoll), for the lowest round trip;"
+                    + " see docs/overlay-data-path.md (default: one loop on any CPU).")
     private String dataPathCpus;
 
     @Option(names = "--store", paramLabel = "etcd://HOST:PORT[,HOST:PORT...]",

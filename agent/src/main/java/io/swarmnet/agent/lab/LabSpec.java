@@ -90,7 +90,7 @@ public final class LabSpec {
         return dataPathTransport;
     }
 
-    /** The agents' {@code --data-path-cpus}, or null to leave their loops on any CPU. */
+    /** The agents' {@code --data-path-cpus}, or null for their default (one loop, on any CPU). */
     public String dataPathCpus() {
         return dataPathCpus;
     }

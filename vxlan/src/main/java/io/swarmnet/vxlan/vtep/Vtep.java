@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A user-space VXLAN tunnel endpoint (RFC 7348): the overlay data plane of one node. TAP
  * ports of local tasks and the UDP sockets of the underlay are served by one Netty event
- * loop per CPU (a shard, pinned to its CPU; {@link #loops()}), which switch frames per VNI
- * by the published {@link OverlayTables}. Each shard has its own queue of every TAP and its
+ * loop, or, when {@link VtepConfig#cpus()} names CPUs, by one per CPU (a shard, pinned to
+ * its CPU; {@link #loops()}), which switch frames per VNI by the published
+ * {@link OverlayTables}. Each shard has its own queue of every TAP and its
  * own socket in the data-path port's {@code SO_REUSEPORT} group; the kernel steers small
  * packets to the shard of their CPU and bulk flows by hash ({@link CpuSteering}). Shard 0
  * owns the service load balancer; the others hand it, through a {@link Handoff} ring, the
@@ -205,22 +206,17 @@ public final class Vtep implements AutoCloseable {
     }
 
     /**
-     * The CPUs of the shards, shard {@code i} on the {@code i}-th: one per CPU the VTEP may
-     * use ({@link VtepConfig#cpus()}, else this thread's affinity), up to
-     * {@link #MAX_AUTO_SHARDS}, or a single unnamed one ({@code {-1}}) when the kernel's
-     * steering cannot name them (a CPU's queue and socket are {@code cpu % shards}, which
-     * must reach each shard once), when the transport is io_uring, or when
-     * {@link VtepConfig#loops()} asks for one.
+     * The CPUs of the shards, shard {@code i} on the {@code i}-th: one per CPU of
+     * {@link VtepConfig#cpus()}, up to {@link #MAX_AUTO_SHARDS}; or a single unnamed one
+     * ({@code {-1}}) when no CPUs are named (the default: one loop wherever the scheduler
+     * puts it), when the kernel's steering cannot name them (a CPU's queue and socket are
+     * {@code cpu % shards}, which must reach each shard once), when the transport is
+     * io_uring, or when {@link VtepConfig#loops()} asks for one.
      */
     static int[] shardCpus(VtepConfig config) {
         CpuSet allowed = config.cpus();
         if (allowed == null) {
-            try {
-                allowed = Resource.threadAffinity();
-            } catch (IOException e) {
-                LOG.warn("one VTEP event loop: cannot read this thread's CPUs: {}", e.getMessage());
-                return new int[] {-1};
-            }
+            return new int[] {-1};
         }
         int[] cpus = allowed.toArray();
         int n = Math.min(cpus.length, MAX_AUTO_SHARDS);

@@ -90,7 +90,7 @@ public final class VtepConfig {
         return cpus;
     }
 
-    /** Returns 1 for a single event loop, or 0 for one per CPU of {@link #cpus()} (the default). */
+    /** Returns 1 for a single event loop, or 0 for one per CPU of {@link #cpus()} when it names CPUs (the default). */
     public int loops() {
         return loops;
     }
@@ -180,9 +180,9 @@ public final class VtepConfig {
         }
 
         /**
-         * Pins the event loop's thread to {@code cpus}, or lets it run on any CPU with
-         * {@code null} (the default). A host that gives the data path a CPU of its own keeps
-         * other threads from delaying it; see docs/overlay-data-path.md for what it costs.
+         * Runs the data path on {@code cpus}, an event loop pinned to each (see
+         * {@link #loops}), or on one loop on any CPU with {@code null} (the default); see
+         * docs/overlay-data-path.md for what each gives and costs.
          */
         public Builder cpus(CpuSet cpus) {
             this.cpus = cpus;
@@ -190,9 +190,10 @@ public final class VtepConfig {
         }
 
         /**
-         * Runs the data path on one event loop per CPU (0, the default: each pinned to its
-         * CPU, with a TAP queue and a socket the kernel steers by CPU, see
-         * docs/overlay-data-path.md) or on a single one (1).
+         * Runs the data path, when {@link #cpus} names CPUs, on one event loop per CPU (0, the
+         * default: each pinned to its CPU, with a TAP queue and a socket the kernel steers by
+         * CPU, see docs/overlay-data-path.md) or on a single one pinned to them all (1).
+         * Without named CPUs there is one loop, on any CPU.
          *
          * @throws IllegalArgumentException for anything else
          */

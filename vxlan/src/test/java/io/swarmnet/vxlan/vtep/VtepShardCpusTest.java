@@ -28,6 +28,8 @@ class VtepShardCpusTest {
     void oneLoopWhereTheSteeringCannotNameTheShards() {
         assertThat(Vtep.shardCpus(config("0,2").build())).as("both are queue 0").containsExactly(-1);
         assertThat(Vtep.shardCpus(config("1").build())).containsExactly(-1);
+        assertThat(Vtep.shardCpus(VtepConfig.builder(Ipv4Address.parse("192.0.2.40")).build()))
+                .as("no CPUs named: one loop, the default").containsExactly(-1);
         assertThat(Vtep.shardCpus(config("0-1").loops(1).build())).containsExactly(-1);
         assertThat(Vtep.shardCpus(config("0-1").transport(Transport.IO_URING).build())).containsExactly(-1);
         assertThat(Vtep.shardCpus(config("0-15,17").build())).as("17 CPUs: 16 shards, 17 shares queue 1")
