@@ -62,17 +62,9 @@ class CpuSteeringTest {
 
     @Test
     void aMultiQueueTapPutsWhatEachCpuSendsIntoThatCpusQueue() throws IOException {
-        TapDevice q0 = ns.netns().call(() -> IfTun.openTap("mq0", IfTun.IFF_MULTI_QUEUE, true));
-        TapDevice q1 = ns.netns().call(() -> IfTun.openTap("mq0", IfTun.IFF_MULTI_QUEUE, true));
-        try (CpuSteering.BpfProgram program = CpuSteering.queueByCpu()) {
-            q1.setSteeringProgram(program);
-        }
-        // The program is closed: the device holds a reference of its own.
-        try (Rtnetlink rtnl = Rtnetlink.open(ns.netns())) {
-            rtnl.addAddress("mq0", TAP_IP, 24);
-            rtnl.setLinkUp("mq0");
-        }
-        ns.ip("neigh", "add", PEER, "lladdr", "02:00:00:78:00:02", "dev", "mq0", "nud", "permanent");
+        TapDevice[] q = multiQueueTap("mq0", CpuSteering.queueByCpu());
+        TapDevice q0 = q[0];
+        TapDevice q1 = q[1];
         try {
             for (int cpu = 0; cpu < 2; cpu++) {
                 sendFrom(cpu, new InetSocketAddress(PEER, 9000 + cpu));
@@ -108,16 +100,9 @@ class CpuSteeringTest {
      */
     @Test
     void aMultiQueueTapKeepsABulkFlowInOneQueueFromEveryCpu() throws IOException {
-        TapDevice q0 = ns.netns().call(() -> IfTun.openTap("mq1", IfTun.IFF_MULTI_QUEUE, true));
-        TapDevice q1 = ns.netns().call(() -> IfTun.openTap("mq1", IfTun.IFF_MULTI_QUEUE, true));
-        try (CpuSteering.BpfProgram program = CpuSteering.queueByCpu(512)) {
-            q0.setSteeringProgram(program);
-        }
-        try (Rtnetlink rtnl = Rtnetlink.open(ns.netns())) {
-            rtnl.addAddress("mq1", TAP_IP, 24);
-            rtnl.setLinkUp("mq1");
-        }
-        ns.ip("neigh", "add", PEER, "lladdr", "02:00:00:78:00:02", "dev", "mq1", "nud", "permanent");
+        TapDevice[] q = multiQueueTap("mq1", CpuSteering.queueByCpu(512));
+        TapDevice q0 = q[0];
+        TapDevice q1 = q[1];
         try {
             // One connected socket: one flow, one hash, sent from CPU 0 and then CPU 1.
             ns.netns().call(() -> {
@@ -186,6 +171,25 @@ class CpuSteeringTest {
                 .hasMessageContaining("SO_ATTACH_REUSEPORT_CBPF");
         assertThatThrownBy(() -> CpuSteering.attachReusePortByCpu(-1))
                 .isInstanceOfSatisfying(NativeIoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBADF));
+    }
+
+    /**
+     * A TAP of two queues in the namespace, steered by {@code program} (closed here: the
+     * device holds a reference of its own), up with 10.78.0.1/24 and a permanent neighbour
+     * {@value #PEER}, so datagrams to it leave at once.
+     */
+    private TapDevice[] multiQueueTap(String name, CpuSteering.BpfProgram program) throws IOException {
+        TapDevice q0 = ns.netns().call(() -> IfTun.openTap(name, IfTun.IFF_MULTI_QUEUE, true));
+        TapDevice q1 = ns.netns().call(() -> IfTun.openTap(name, IfTun.IFF_MULTI_QUEUE, true));
+        try (program) {
+            q1.setSteeringProgram(program);
+        }
+        try (Rtnetlink rtnl = Rtnetlink.open(ns.netns())) {
+            rtnl.addAddress(name, TAP_IP, 24);
+            rtnl.setLinkUp(name);
+        }
+        ns.ip("neigh", "add", PEER, "lladdr", "02:00:00:78:00:02", "dev", name, "nud", "permanent");
+        return new TapDevice[] {q0, q1};
     }
 
     /** Sends {@value #SENDS} datagrams "from cpu N" to {@code to}, from a thread in the namespace pinned to CPU {@code cpu}. */

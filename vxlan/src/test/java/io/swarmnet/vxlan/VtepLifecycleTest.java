@@ -54,6 +54,11 @@ class VtepLifecycleTest {
                 TapPort second = vtep.attach(host.netns().call(() -> TapPort.openTap("vxb", true)), 4096);
                 assertThat(second.id()).isGreaterThan(first.id());
                 assertThat(host.ip("link", "show")).contains("vxa", "vxb");
+                // More queues than event loops: refused, and the queues closed (the TAP is gone).
+                java.util.List<TapDevice> two = host.netns().call(() -> TapPort.openTapQueues("vxc", true, 2));
+                assertThatThrownBy(() -> vtep.attachQueues(two, 4096)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("one per event loop, not 2");
+                assertThat(host.ip("link", "show")).doesNotContain("vxc");
 
                 assertThat(vtep.publish(OverlayTables.builder(5).network(4096, 1450).build())).isTrue();
                 assertThat(vtep.publish(OverlayTables.builder(4).build())).as("an older version").isFalse();

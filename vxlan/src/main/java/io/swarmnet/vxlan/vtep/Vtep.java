@@ -401,28 +401,25 @@ public final class Vtep implements AutoCloseable {
      * @throws IllegalStateException if the VTEP is not bound or is closed
      */
     public TapPort attachQueues(List<TapDevice> queues, int vni) throws IOException {
-        if (vni < 0 || vni > 0xFF_FFFF) {
-            closeAll(queues, 0);
-            throw new IllegalArgumentException("VNI " + vni + " is not a 24-bit value");
+        if (vni < 0 || vni > 0xFF_FFFF || queues == null || queues.isEmpty() || queues.size() > shards.length) {
+            closeAll(queues);
+            throw new IllegalArgumentException(vni < 0 || vni > 0xFF_FFFF ? "VNI " + vni + " is not a 24-bit value"
+                    : "attach 1 to " + shards.length + " TAP queues, one per event loop, not "
+                    + (queues == null ? 0 : queues.size()));
         }
         try {
             boundDataPath();
         } catch (IllegalStateException e) {
-            closeAll(queues, 0);
+            closeAll(queues);
             throw e;
-        }
-        if (queues == null || queues.isEmpty()) {
-            throw new IllegalArgumentException("no TAP queue to attach");
         }
         counters.forVni(vni);
         int id = portIds.incrementAndGet();
-        int started = 0;
         SwitchPort[] parts = new SwitchPort[shards.length];
         boolean success = false;
         try {
-            for (int i = 0; i < shards.length && i < queues.size(); i++) {
+            for (int i = 0; i < queues.size(); i++) {
                 parts[i] = new TapPort(queues.get(i), id, vni, shards[i].frames);
-                started = i + 1;
             }
             for (int i = queues.size(); i < shards.length; i++) {
                 parts[i] = parts[i % queues.size()];
@@ -437,7 +434,7 @@ public final class Vtep implements AutoCloseable {
                 DataPath path = shard.path;
                 await(shard.loop.submit(() -> path.addPort(part)), "add port");
             }
-            for (int i = 0; i < started; i++) {
+            for (int i = 0; i < queues.size(); i++) {
                 Shard shard = shards[i];
                 await(((TapPort) parts[i]).start(shard.loop, shard.tapReadBuffer), "poll " + queues.get(i).name());
             }
@@ -448,20 +445,20 @@ public final class Vtep implements AutoCloseable {
         } finally {
             if (!success) {
                 stopParts(parts);
-                closeAll(queues, 0);
+                closeAll(queues);
             }
         }
     }
 
-    private static void closeAll(List<TapDevice> queues, int from) {
+    private static void closeAll(List<TapDevice> queues) {
         if (queues == null) {
             return;
         }
-        for (int i = from; i < queues.size(); i++) {
+        for (TapDevice queue : queues) {
             try {
-                queues.get(i).close();
+                queue.close();
             } catch (IOException e) {
-                LOG.warn("closing {}: {}", queues.get(i), e.toString());
+                LOG.warn("closing {}: {}", queue, e.toString());
             }
         }
     }
