@@ -4,7 +4,6 @@ import io.swarmnet.agent.overlay.LocalPort;
 import io.swarmnet.control.model.Addresses;
 import io.swarmnet.sys.Rtnetlink;
 import io.swarmnet.sys.Sysctl;
-import io.swarmnet.sys.TapDevice;
 import io.swarmnet.vxlan.port.TapPort;
 import io.swarmnet.vxlan.vtep.Vtep;
 import java.io.IOException;

@@ -25,7 +25,6 @@ import io.swarmnet.gwbridge.GwBridgeConfig;
 import io.swarmnet.sys.Netns;
 import io.swarmnet.sys.Rtnetlink;
 import io.swarmnet.sys.Sysctl;
-import io.swarmnet.sys.TapDevice;
 import io.swarmnet.vxlan.fdb.OverlayTables;
 import io.swarmnet.vxlan.port.TapPort;
 import io.swarmnet.vxlan.vtep.Vtep;
