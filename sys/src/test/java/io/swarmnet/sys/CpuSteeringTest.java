@@ -66,11 +66,7 @@ class CpuSteeringTest {
         TapDevice q0 = q[0];
         TapDevice q1 = q[1];
         try {
-            for (int cpu = 0; cpu < 2; cpu++) {
-                sendFrom(cpu, new InetSocketAddress(PEER, 9000 + cpu));
-            }
-            assertThat(udpPorts(q0)).containsOnly(9000).hasSize(SENDS);
-            assertThat(udpPorts(q1)).containsOnly(9001).hasSize(SENDS);
+            assertEachCpusFramesInItsQueue(q0, q1);
 
             q0.setSteeringProgram(null);
         } finally {
@@ -121,11 +117,7 @@ class CpuSteeringTest {
             List<Integer> bulk1 = udpPorts(q1);
             assertThat(bulk0.size() + bulk1.size()).isEqualTo(2 * SENDS);
             assertThat(bulk0.isEmpty() || bulk1.isEmpty()).as("one queue for the flow: %s / %s", bulk0, bulk1).isTrue();
-            for (int cpu = 0; cpu < 2; cpu++) {
-                sendFrom(cpu, new InetSocketAddress(PEER, 9000 + cpu));
-            }
-            assertThat(udpPorts(q0)).containsOnly(9000).hasSize(SENDS);
-            assertThat(udpPorts(q1)).containsOnly(9001).hasSize(SENDS);
+            assertEachCpusFramesInItsQueue(q0, q1);
         } finally {
             q0.close();
             q1.close();
@@ -190,6 +182,15 @@ class CpuSteeringTest {
         }
         ns.ip("neigh", "add", PEER, "lladdr", "02:00:00:78:00:02", "dev", name, "nud", "permanent");
         return new TapDevice[] {q0, q1};
+    }
+
+    /** Sends small datagrams from CPU 0 and then CPU 1: each CPU's are in its own queue. */
+    private void assertEachCpusFramesInItsQueue(TapDevice q0, TapDevice q1) throws IOException {
+        for (int cpu = 0; cpu < 2; cpu++) {
+            sendFrom(cpu, new InetSocketAddress(PEER, 9000 + cpu));
+        }
+        assertThat(udpPorts(q0)).containsOnly(9000).hasSize(SENDS);
+        assertThat(udpPorts(q1)).containsOnly(9001).hasSize(SENDS);
     }
 
     /** Sends {@value #SENDS} datagrams "from cpu N" to {@code to}, from a thread in the namespace pinned to CPU {@code cpu}. */
