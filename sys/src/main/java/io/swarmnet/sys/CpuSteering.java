@@ -57,6 +57,8 @@ public final class CpuSteering {
     static final int BPF_LDX_MEM_W = 0x61;
     static final int BPF_JLE_K = 0xb5;
     static final int BPF_MOV64_X = 0xbf;
+    /** eBPF {@code ALU64|MOV|K}. */
+    static final int BPF_MOV64_K = 0xb7;
     /** Classic BPF: {@code LD|W|LEN}, {@code JMP|JGT|K}, {@code ALU|MOD|K}, {@code RET|K}. */
     static final int CBPF_LD_LEN = 0x80;
     static final int CBPF_JGT_K = 0x25;
@@ -111,6 +113,27 @@ public final class CpuSteering {
             }
             n = instruction(insns, n, BPF_EXIT, 0, 0, 0, 0);
             return load(insns, n, bulkBytes == NO_BULK ? "queue-by-cpu" : "queue-by-cpu-or-hash");
+        } finally {
+            insns.release();
+        }
+    }
+
+    /**
+     * Loads the eBPF program that puts every frame of a multi-queue TAP into queue
+     * {@code queue}: {@code return queue;}. A VTEP swaps it for {@link #queueByCpu(int)}
+     * when one event loop should read everything.
+     *
+     * @throws NativeIoException as {@link #queueByCpu()}
+     */
+    public static BpfProgram queueFixed(int queue) throws IOException {
+        if (queue < 0) {
+            throw new IllegalArgumentException("queue " + queue + " < 0");
+        }
+        ByteBuf insns = Buffers.scratch(16);
+        try {
+            int n = instruction(insns, 0, BPF_MOV64_K, 0, 0, 0, queue);
+            n = instruction(insns, n, BPF_EXIT, 0, 0, 0, 0);
+            return load(insns, n, "queue-fixed");
         } finally {
             insns.release();
         }
@@ -185,9 +208,27 @@ public final class CpuSteering {
         attach(fd, sockets, bulkBytes);
     }
 
+    /**
+     * Makes the {@code SO_REUSEPORT} group of UDP socket {@code fd} give every datagram to
+     * the socket of index {@code index} in the group ({@code return index;}), replacing
+     * the program the group had.
+     *
+     * @throws NativeIoException as {@link #attachReusePortByCpu(int)}
+     */
+    public static void attachReusePortFixed(int fd, int index) throws IOException {
+        if (index < 0) {
+            throw new IllegalArgumentException("socket index " + index + " < 0");
+        }
+        ByteBuf filter = Buffers.scratch(8);
+        try {
+            attach(fd, filter, filter(filter, 0, CBPF_RET_K, 0, 0, index));
+        } finally {
+            filter.release();
+        }
+    }
+
     private static void attach(int fd, int sockets, int bulkBytes) throws IOException {
         ByteBuf filter = Buffers.scratch(64);
-        ByteBuf fprog = Buffers.scratch(FPROG_SIZE);
         try {
             int n = 0;
             if (bulkBytes != NO_BULK) {
@@ -200,14 +241,23 @@ public final class CpuSteering {
                 n = filter(filter, n, CBPF_MOD_K, 0, 0, sockets);
             }
             n = filter(filter, n, CBPF_RET_A, 0, 0, 0);
-            Buffers.setHostShort(fprog, 0, n);
+            attach(fd, filter, n);
+        } finally {
+            filter.release();
+        }
+    }
+
+    /** Attaches the {@code count} classic BPF instructions in {@code filter} to the group of {@code fd}. */
+    private static void attach(int fd, ByteBuf filter, int count) throws IOException {
+        ByteBuf fprog = Buffers.scratch(FPROG_SIZE);
+        try {
+            Buffers.setHostShort(fprog, 0, count);
             Buffers.setHostLong(fprog, FPROG_FILTER, Buffers.address(filter, 0));
             int res = Syscall.setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, Buffers.address(fprog, 0), FPROG_SIZE);
             if (res < 0) {
                 throw Syscall.newIOException("setsockopt SO_ATTACH_REUSEPORT_CBPF", res);
             }
         } finally {
-            filter.release();
             fprog.release();
         }
     }

@@ -155,6 +155,55 @@ class CpuSteeringTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** What a VTEP does when traffic gets heavy and light again: every CPU's frames into queue 0, then by CPU. */
+    @Test
+    void aMultiQueueTapSwitchedToQueueZeroAndBackPutsFramesThere() throws IOException {
+        TapDevice[] q = multiQueueTap("mq2", CpuSteering.queueByCpu(512));
+        TapDevice q0 = q[0];
+        TapDevice q1 = q[1];
+        try (CpuSteering.BpfProgram toZero = CpuSteering.queueFixed(0);
+                CpuSteering.BpfProgram byCpu = CpuSteering.queueByCpu(512)) {
+            q0.setSteeringProgram(toZero);
+            for (int cpu = 0; cpu < 2; cpu++) {
+                sendFrom(cpu, new InetSocketAddress(PEER, 9000 + cpu));
+            }
+            assertThat(udpPorts(q0)).containsOnly(9000, 9001).hasSize(2 * SENDS);
+            assertThat(udpPorts(q1)).isEmpty();
+
+            q1.setSteeringProgram(byCpu);
+            assertEachCpusFramesInItsQueue(q0, q1);
+        } finally {
+            q0.close();
+            q1.close();
+        }
+        assertThatThrownBy(() -> CpuSteering.queueFixed(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aReusePortGroupSwitchedToTheFirstSocketAndBackGivesItEverything() throws IOException {
+        int port = 4792;
+        int first = ns.netns().call(() -> udpSocket(port, true));
+        int second = ns.netns().call(() -> udpSocket(port, true));
+        CpuSteering.attachReusePortByCpu(first, 2, 512);
+        CpuSteering.attachReusePortFixed(second, 0);
+        for (int cpu = 0; cpu < 2; cpu++) {
+            sendFrom(cpu, new InetSocketAddress("127.0.0.1", port));
+        }
+        assertThat(datagrams(first)).containsOnly("from cpu 0", "from cpu 1").hasSize(2 * SENDS);
+        assertThat(datagrams(second)).isEmpty();
+
+        CpuSteering.attachReusePortByCpu(first, 2, 512);
+        for (int cpu = 0; cpu < 2; cpu++) {
+            sendFrom(cpu, new InetSocketAddress("127.0.0.1", port));
+        }
+        assertThat(datagrams(first)).containsOnly("from cpu 0").hasSize(SENDS);
+        assertThat(datagrams(second)).containsOnly("from cpu 1").hasSize(SENDS);
+        assertThatThrownBy(() -> CpuSteering.attachReusePortFixed(first, -1)).isInstanceOf(IllegalArgumentException.class);
+        int alone = ns.netns().call(() -> udpSocket(4793, false));
+        assertThatThrownBy(() -> CpuSteering.attachReusePortFixed(alone, 0))
+                .isInstanceOfSatisfying(NativeIoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
+    }
+
     @Test
     void aSocketOutsideAReusePortGroupOrNoSocketIsRefusedWithTheErrno() throws IOException {
         int alone = ns.netns().call(() -> udpSocket(4790, false));
