@@ -8,6 +8,9 @@ import io.swarmnet.sys.Resource;
 import io.swarmnet.vxlan.vtep.Vtep;
 import io.swarmnet.vxlan.vtep.VtepConfig;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,5 +29,40 @@ class ShardedTwoHostOverlayTest extends TwoHostOverlayTest {
     @Test
     void runsALoopPerCpu() {
         assertThat(vtepA().loops()).isEqualTo(2);
+    }
+
+    /**
+     * A bulk transfer (hundreds of thousands of packets a second) gathers host A's traffic
+     * on shard 0; it arrives intact while the steering switches, and a quiet second later
+     * steering goes by CPU again, and ping still works both ways.
+     */
+    @Test
+    void gathersHeavyTrafficOnOneLoopAndSpreadsItAgainWhenQuiet() throws Exception {
+        AtomicBoolean gathered = new AtomicBoolean();
+        AtomicBoolean done = new AtomicBoolean();
+        Thread watcher = new Thread(() -> {
+            while (!done.get() && !gathered.get()) {
+                gathered.set(!vtepA().steeringByCpu());
+                LockSupport.parkNanos(5_000_000);
+            }
+        });
+        watcher.start();
+        Traffic.Digest[] sent;
+        try {
+            sent = Traffic.tcp(taskA().ns(), IP_A, taskB().ns(), IP_B, 5011, 400 * MIB, 1, 60);
+        } finally {
+            done.set(true);
+            watcher.join();
+        }
+        assertThat(sent[1]).isEqualTo(sent[0]);
+        assertThat(gathered).as("gathered on shard 0 during the transfer").isTrue();
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!vtepA().steeringByCpu() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(vtepA().steeringByCpu()).as("by CPU again after a quiet second").isTrue();
+        assertThat(taskA().ping(IP_B, 3)).as("A → B").isTrue();
+        assertThat(taskB().ping(IP_A, 3)).as("B → A").isTrue();
     }
 }

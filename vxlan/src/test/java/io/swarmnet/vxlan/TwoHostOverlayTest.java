@@ -27,9 +27,17 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TwoHostOverlayTest {
-    /** Read by the subclass that runs the same traffic through one loop per CPU. */
+    /** Read by the subclass that runs the same traffic through one loop per CPU, as are the tasks. */
     Vtep vtepA() {
         return vtepA;
+    }
+
+    Task taskA() {
+        return taskA;
+    }
+
+    Task taskB() {
+        return taskB;
     }
 
     static final int VNI = 4096;

@@ -55,8 +55,10 @@ import org.slf4j.LoggerFactory;
  * loop, or, when {@link VtepConfig#cpus()} names CPUs, by one per CPU (a shard, pinned to
  * its CPU; {@link #loops()}), which switch frames per VNI by the published
  * {@link OverlayTables}. Each shard has its own queue of every TAP and its
- * own socket in the data-path port's {@code SO_REUSEPORT} group; the kernel steers small
- * packets to the shard of their CPU and bulk flows by hash ({@link CpuSteering}). Shard 0
+ * own socket in the data-path port's {@code SO_REUSEPORT} group; while traffic is light
+ * the kernel steers small packets to the shard of their CPU and bulk flows by hash
+ * ({@link CpuSteering}), and while it is heavy everything to shard 0, which then runs on
+ * any of the CPUs ({@link SteeringGovernor}, ticked on shard 0 every 100 ms). Shard 0
  * owns the service load balancer; the others hand it, through a {@link Handoff} ring, the
  * frames it must see.
  *
@@ -119,6 +121,26 @@ public final class Vtep implements AutoCloseable {
     private final NatStage lb;
     private InetSocketAddress localAddress;
     private boolean closed;
+    /** The CPU of each shard ({@code -1}: one shard, unpinned). */
+    private final int[] cpus;
+
+    /*
+     * A sharded VTEP's kernel steering, switched by the governor on shard 0's loop: the
+     * programs (loaded by bind), the first queue of every multi-queue TAP (the device's
+     * steering program is set through any of its queues), the VXLAN socket whose
+     * SO_REUSEPORT group takes the socket program, and the mode in force. Attaching,
+     * detaching and switching hold steeringLock, so no TAP is left with the other mode's
+     * program and no closed queue is touched.
+     */
+    private final Object steeringLock = new Object();
+    private final Map<TapPort, TapDevice> steeredTaps = new ConcurrentHashMap<>();
+    private final SteeringGovernor governor = new SteeringGovernor();
+    private CpuSteering.BpfProgram byCpuProgram;
+    private CpuSteering.BpfProgram toOwnerProgram;
+    private int reusePortFd = -1;
+    private boolean steeringByCpu = true;
+    private long steeringSwitches;
+    private boolean steeringClosed;
 
     /**
      * One event loop of the data path and what it owns: its CPU, its queue of every TAP,
@@ -160,6 +182,7 @@ public final class Vtep implements AutoCloseable {
             throw new IllegalStateException(transport + " is not available", transport.unavailabilityCause());
         }
         int[] cpus = shardCpus(config);
+        this.cpus = cpus;
         this.group = new MultiThreadIoEventLoopGroup(cpus.length, new DefaultThreadFactory("swarmnet-vtep", true),
                 transport.ioHandlerFactory());
         BatchClock ownerClock = new BatchClock(System::nanoTime);
@@ -341,8 +364,14 @@ public final class Vtep implements AutoCloseable {
                 }
             }
             if (shards.length > 1) {
-                CpuSteering.attachReusePortByCpu(((EpollDatagramChannel) firstReceiver).fd().intValue(),
-                        shards.length, BULK_BYTES);
+                synchronized (steeringLock) {
+                    reusePortFd = ((EpollDatagramChannel) firstReceiver).fd().intValue();
+                    CpuSteering.attachReusePortByCpu(reusePortFd, shards.length, BULK_BYTES);
+                    byCpuProgram = CpuSteering.queueByCpu(BULK_BYTES);
+                    toOwnerProgram = CpuSteering.queueFixed(0);
+                }
+                owner.loop.scheduleAtFixedRate(this::governSteering, SteeringGovernor.TICK_MILLIS,
+                        SteeringGovernor.TICK_MILLIS, TimeUnit.MILLISECONDS);
             }
             bound = true;
             localAddress = (InetSocketAddress) firstReceiver.localAddress();
@@ -393,8 +422,9 @@ public final class Vtep implements AutoCloseable {
      * {@link #loops()} for the best) to network {@code vni}: shard {@code i} reads queue
      * {@code i} and writes to it, a shard beyond the queues writes to queue
      * {@code i % queues}. With more than one queue the TAP steers small frames by the
-     * sending CPU and bulk by flow ({@link CpuSteering#queueByCpu(int)}). The port owns the
-     * queues, and closes them all on failure.
+     * sending CPU and bulk by flow ({@link CpuSteering#queueByCpu(int)}), or everything to
+     * queue 0 while the VTEP gathers heavy traffic there. The port owns the queues, and
+     * closes them all on failure.
      *
      * @return the port of the first queue: the one to {@link #detach}
      * @throws IllegalArgumentException if a queue has no 10-byte virtio header or the VNI is not 24 bits
@@ -425,8 +455,9 @@ public final class Vtep implements AutoCloseable {
                 parts[i] = parts[i % queues.size()];
             }
             if (queues.size() > 1) {
-                try (CpuSteering.BpfProgram steering = CpuSteering.queueByCpu(BULK_BYTES)) {
-                    queues.get(0).setSteeringProgram(steering);
+                synchronized (steeringLock) {
+                    queues.get(0).setSteeringProgram(steeringByCpu ? byCpuProgram : toOwnerProgram);
+                    steeredTaps.put((TapPort) parts[0], queues.get(0));
                 }
             }
             for (Shard shard : shards) {
@@ -444,6 +475,7 @@ public final class Vtep implements AutoCloseable {
             return port;
         } finally {
             if (!success) {
+                unsteer((TapPort) parts[0]);
                 stopParts(parts);
                 closeAll(queues);
             }
@@ -466,12 +498,99 @@ public final class Vtep implements AutoCloseable {
     /** Detaches {@code port} and closes its TAP; detaching a detached port does nothing. */
     public void detach(TapPort port) throws IOException {
         boundDataPath();
+        unsteer(port);
         SwitchPort[] parts = ports.remove(port);
         if (parts != null) {
             stopParts(parts);
         } else {
             await(port.stop(), "close " + port.name());
         }
+    }
+
+    /** Forgets the TAP of {@code port} before its queues are closed; {@code port} may be null. */
+    private void unsteer(TapPort port) {
+        if (port == null) {
+            return;
+        }
+        synchronized (steeringLock) {
+            steeredTaps.remove(port);
+        }
+    }
+
+    /** Ticks the governor with the packets so far; on shard 0's loop. */
+    private void governSteering() {
+        boolean byCpu = governor.tick(packetTotal(), System.nanoTime());
+        if (byCpu != steeringByCpu()) {
+            setSteering(byCpu);
+        }
+    }
+
+    /** Packets in, out and between local ports, of every network, so far. */
+    private long packetTotal() {
+        long total = 0;
+        for (NetworkCounters network : counters.networks()) {
+            total += network.rxPackets() + network.txPackets() + network.localPackets();
+        }
+        return total;
+    }
+
+    /**
+     * Whether the kernel steers each packet to the shard of its CPU (light traffic) rather
+     * than all to shard 0 (heavy traffic; see {@link SteeringGovernor}). Always true for a
+     * VTEP of one loop.
+     */
+    public boolean steeringByCpu() {
+        synchronized (steeringLock) {
+            return steeringByCpu;
+        }
+    }
+
+    /** How many times the governor switched the steering, either way. */
+    public long steeringSwitches() {
+        synchronized (steeringLock) {
+            return steeringSwitches;
+        }
+    }
+
+    /**
+     * Points the kernel's steering of every multi-queue TAP and of the VXLAN socket group
+     * at the shard of each packet's CPU ({@code byCpu}) or at shard 0, and lets shard 0 run
+     * on its CPU alone or on any of the VTEP's. Runs on shard 0's loop: the affinity is its
+     * thread's. A TAP the kernel refuses keeps its program and is logged; its packets still
+     * reach a shard that serves them.
+     */
+    void setSteering(boolean byCpu) {
+        synchronized (steeringLock) {
+            if (steeringClosed || byCpu == steeringByCpu) {
+                return;
+            }
+            steeringByCpu = byCpu;
+            steeringSwitches++;
+            try {
+                if (byCpu) {
+                    CpuSteering.attachReusePortByCpu(reusePortFd, shards.length, BULK_BYTES);
+                } else {
+                    CpuSteering.attachReusePortFixed(reusePortFd, 0);
+                }
+            } catch (IOException e) {
+                LOG.warn("VXLAN socket group keeps its steering: {}", e.getMessage());
+            }
+            CpuSteering.BpfProgram program = byCpu ? byCpuProgram : toOwnerProgram;
+            for (TapDevice tap : steeredTaps.values()) {
+                try {
+                    tap.setSteeringProgram(program);
+                } catch (IOException e) {
+                    LOG.warn("TAP {} keeps its steering: {}", tap.name(), e.getMessage());
+                }
+            }
+        }
+        CpuSet mask = byCpu ? CpuSet.of(cpus[0]) : config.cpus();
+        try {
+            Resource.setThreadAffinity(mask);
+        } catch (IOException e) {
+            LOG.warn("VTEP event loop 0 stays where it was, not on CPUs {}: {}", mask, e.getMessage());
+        }
+        LOG.debug("VTEP steering {}", byCpu ? "by CPU" : "to event loop 0");
     }
 
     /** Takes the port out of every shard's switch before any of its queues is closed. */
@@ -573,6 +692,10 @@ public final class Vtep implements AutoCloseable {
             return;
         }
         closed = true;
+        synchronized (steeringLock) {
+            steeringClosed = true;
+            steeredTaps.clear();
+        }
         try {
             if (bound) {
                 for (SwitchPort[] parts : ports.values()) {
@@ -592,6 +715,21 @@ public final class Vtep implements AutoCloseable {
                 }
             }
             releaseBuffers();
+            closePrograms();
+        }
+    }
+
+    private void closePrograms() {
+        synchronized (steeringLock) {
+            for (CpuSteering.BpfProgram program : new CpuSteering.BpfProgram[] {byCpuProgram, toOwnerProgram}) {
+                if (program != null) {
+                    try {
+                        program.close();
+                    } catch (IOException e) {
+                        LOG.warn("{}", e.getMessage());
+                    }
+                }
+            }
         }
     }
 
