@@ -63,8 +63,9 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--data-path-cpus", paramLabel = "LIST",
             description = "CPUs of the VXLAN data path, as taskset -c writes them, e.g. 3 or 2-3: an event loop"
-                    + " pinned to each, with that CPU's TAP queue and socket (epoll), for the lowest round trip;"
-                    + " see docs/overlay-data-path.md (default: one loop on any CPU).")
+                    + " pinned to each, with that CPU's TAP queue and socket (epoll), while traffic is light;"
+                    + " heavy traffic is gathered on the first loop. One CPU: one loop pinned there. See"
+                    + " docs/overlay-data-path.md (default: every CPU this agent may run on).")
     private String dataPathCpus;
 
     @Option(names = "--store", paramLabel = "etcd://HOST:PORT[,HOST:PORT...]",
@@ -195,9 +196,9 @@ public final class AgentCommand implements Callable<Integer> {
             throw usage("--data-path-transport " + transport.flagValue() + " is not available on this host: "
                     + (cause == null ? "unknown cause" : cause.getMessage()));
         }
-        CpuSet cpus = dataPathCpus == null ? null : parse("--data-path-cpus", dataPathCpus, CpuSet::parse);
-        if (cpus != null) {
-            CpuSet allowed = allowedCpus();
+        CpuSet allowed = allowedCpus();
+        CpuSet cpus = dataPathCpus == null ? allowed : parse("--data-path-cpus", dataPathCpus, CpuSet::parse);
+        if (dataPathCpus != null) {
             if (!cpus.isSubsetOf(allowed)) {
                 throw usage("--data-path-cpus " + dataPathCpus + ": this agent may run on CPUs " + allowed + " only");
             }

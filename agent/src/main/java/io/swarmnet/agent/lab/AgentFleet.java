@@ -41,7 +41,7 @@ final class AgentFleet {
 
     /**
      * The command that runs the agent of host {@code h} inside its namespace; a null
-     * {@code dataPathCpus} leaves its data path on any CPU.
+     * {@code dataPathCpus} leaves the agent's default: its data path on every CPU it may run on.
      */
     static List<String> command(LabHost h, String storeUrl, Path dataRoot, String dataPathTransport,
                                 String dataPathCpus) {

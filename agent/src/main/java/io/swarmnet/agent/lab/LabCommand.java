@@ -76,7 +76,7 @@ public final class LabCommand implements Callable<Integer> {
                 description = "The agents' --data-path-transport (default: ${DEFAULT-VALUE}).")
         String dataPathTransport;
         @Option(names = "--data-path-cpus", paramLabel = "LIST",
-                description = "The agents' --data-path-cpus, e.g. 0 (default: one loop each, on any CPU).")
+                description = "The agents' --data-path-cpus, e.g. 0 (default: theirs, every CPU they may run on).")
         String dataPathCpus;
 
         @Override

@@ -90,7 +90,7 @@ public final class LabSpec {
         return dataPathTransport;
     }
 
-    /** The agents' {@code --data-path-cpus}, or null for their default (one loop, on any CPU). */
+    /** The agents' {@code --data-path-cpus}, or null for their default (every CPU they may run on). */
     public String dataPathCpus() {
         return dataPathCpus;
     }

@@ -68,6 +68,19 @@ public final class OverlayMetrics {
                 .callback(cb -> cb.call(plane.vtep().tables().peers().length))
                 .register(registry);
         GaugeWithCallback.builder()
+                .name("swarmnet_vtep_event_loops")
+                .help("Event loops of the data path: one per CPU of --data-path-cpus, or one")
+                .callback(cb -> cb.call(plane.vtep().loops()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("swarmnet_vtep_steering_by_cpu")
+                .help("1 while the kernel steers each packet to the event loop of its CPU (light traffic),"
+                        + " 0 while all go to the first loop (heavy traffic)")
+                .callback(cb -> cb.call(plane.vtep().steeringByCpu() ? 1 : 0))
+                .register(registry);
+        counter(registry, "swarmnet_vtep_steering_switches", "Times the data path switched between steering by CPU"
+                + " and gathering on the first loop", () -> plane.vtep().steeringSwitches());
+        GaugeWithCallback.builder()
                 .name("swarmnet_attached_tasks")
                 .help("Tasks attached to the overlay on this node")
                 .callback(cb -> cb.call(plane.attachedTasks()))

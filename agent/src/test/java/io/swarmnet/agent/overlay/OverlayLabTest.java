@@ -198,6 +198,9 @@ class OverlayLabTest {
                 .containsPattern("swarmnet_overlay_rx_packets_total\\{network=\"app\",vni=\"" + network.vni() + "\"} [1-9]")
                 .contains("swarmnet_overlay_drops_total{network=\"app\",reason=\"unknown_peer\",vni=\"" + network.vni() + "\"}")
                 .contains("swarmnet_vtep_peers 2.0")
+                .containsPattern("swarmnet_vtep_event_loops [1-9]")
+                .containsPattern("swarmnet_vtep_steering_by_cpu [01]\\.0")
+                .containsPattern("swarmnet_vtep_steering_switches_total [0-9]")
                 .containsPattern("swarmnet_cluster_view_revision [1-9]");
     }
 
