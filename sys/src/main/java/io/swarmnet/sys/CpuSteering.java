@@ -19,7 +19,9 @@ import java.nio.charset.StandardCharsets;
  * </ul>
  * The variants with a bulk threshold keep that for small packets only (requests, replies,
  * ACKs: latency) and spread longer ones by flow (a bulk stream: the work of its two ends
- * then runs on different CPUs, and a flow stays in one queue, in order).
+ * then runs on different CPUs, and a flow stays in one queue, in order). IPv4 fragments go
+ * by flow whatever their size, so a datagram's short last fragment stays behind its first
+ * (which a load balancer must see first: it alone carries the ports).
  * Both need CAP_BPF or root.
  */
 public final class CpuSteering {
@@ -57,8 +59,24 @@ public final class CpuSteering {
     static final int BPF_LDX_MEM_W = 0x61;
     static final int BPF_JLE_K = 0xb5;
     static final int BPF_MOV64_X = 0xbf;
-    /** eBPF {@code ALU64|MOV|K}. */
+    /** eBPF {@code ALU64|MOV|K}, {@code ALU64|AND|K}, {@code JMP|JNE|K}, legacy {@code LD|ABS|H}. */
     static final int BPF_MOV64_K = 0xb7;
+    static final int BPF_AND64_K = 0x57;
+    static final int BPF_JNE_K = 0x55;
+    static final int BPF_LD_ABS_H = 0x28;
+    /** Classic BPF: {@code LD|H|ABS}, {@code JMP|JEQ|K}, {@code JMP|JSET|K}. */
+    static final int CBPF_LDH_ABS = 0x28;
+    static final int CBPF_JEQ_K = 0x15;
+    static final int CBPF_JSET_K = 0x45;
+    /** IPv4's EtherType, and the mask of its header's more-fragments flag and fragment offset. */
+    static final int ETHERTYPE_IPV4 = 0x0800;
+    static final int FRAGMENT_MASK = 0x3FFF;
+    /** Where a frame's EtherType and its IPv4 header's fragment field are (untagged Ethernet). */
+    static final int FRAME_ETHERTYPE = 12;
+    static final int FRAME_FRAGMENT = 14 + 6;
+    /** The same in a VXLAN datagram's payload, behind the 8-byte VXLAN header. */
+    static final int VXLAN_ETHERTYPE = 8 + FRAME_ETHERTYPE;
+    static final int VXLAN_FRAGMENT = 8 + FRAME_FRAGMENT;
     /** Classic BPF: {@code LD|W|LEN}, {@code JMP|JGT|K}, {@code ALU|MOD|K}, {@code RET|K}. */
     static final int CBPF_LD_LEN = 0x80;
     static final int CBPF_JGT_K = 0x25;
@@ -85,9 +103,13 @@ public final class CpuSteering {
      * Loads the eBPF program a multi-queue TAP steers by: a frame of up to
      * {@code bulkBytes} goes to the queue of the CPU that sends it, a longer one (a TSO
      * super-frame of a bulk flow) by its flow hash, so all of a flow's bulk stays in one
-     * queue, in order, whichever CPU sends it, and flows spread over the queues:
+     * queue, in order, whichever CPU sends it, and flows spread over the queues. An IPv4
+     * fragment goes by hash too (the kernel gives a datagram's fragments the hash of the
+     * datagram):
      * <pre>
-     *   r7 = skb-&gt;len; r8 = skb-&gt;hash; r0 = bpf_get_smp_processor_id();
+     *   r7 = skb-&gt;len; r8 = skb-&gt;hash;
+     *   if (ethertype == 0x0800 &amp;&amp; (ip-&gt;frag_off &amp; 0x3fff)) return r8;
+     *   r0 = bpf_get_smp_processor_id();
      *   if (r7 &gt; bulkBytes) r0 = r8;
      *   return r0;            // the kernel takes it modulo the number of queues
      * </pre>
@@ -99,12 +121,20 @@ public final class CpuSteering {
         if (bulkBytes < 0) {
             throw new IllegalArgumentException("bulk threshold " + bulkBytes + " < 0");
         }
-        ByteBuf insns = Buffers.scratch(64);
+        ByteBuf insns = Buffers.scratch(16 * 8);
         try {
             int n = 0;
             if (bulkBytes != NO_BULK) {
                 n = instruction(insns, n, BPF_LDX_MEM_W, 7, 1, SKB_LEN, 0);
                 n = instruction(insns, n, BPF_LDX_MEM_W, 8, 1, SKB_HASH, 0);
+                // Legacy packet loads read through r6, the context; past the end they end the
+                // program with 0 (queue 0): only a malformed IPv4 frame is that short.
+                n = instruction(insns, n, BPF_MOV64_X, 6, 1, 0, 0);
+                n = instruction(insns, n, BPF_LD_ABS_H, 0, 0, 0, FRAME_ETHERTYPE);
+                n = instruction(insns, n, BPF_JNE_K, 0, 0, 3, ETHERTYPE_IPV4);
+                n = instruction(insns, n, BPF_LD_ABS_H, 0, 0, 0, FRAME_FRAGMENT);
+                n = instruction(insns, n, BPF_AND64_K, 0, 0, 0, FRAGMENT_MASK);
+                n = instruction(insns, n, BPF_JNE_K, 0, 0, 2, 0);   // a fragment: to "r0 = r8"
             }
             n = instruction(insns, n, BPF_CALL, 0, 0, 0, BPF_FUNC_GET_SMP_PROCESSOR_ID);
             if (bulkBytes != NO_BULK) {
@@ -193,8 +223,12 @@ public final class CpuSteering {
      * sockets bound in order, give a datagram of up to {@code bulkBytes} (UDP payload) to
      * socket {@code cpu % sockets}, for the CPU that received it, and a longer one (a GRO
      * batch of a bulk flow) to the socket the kernel's hash of its addresses and ports picks,
-     * which is the same for all of a flow's datagrams:
+     * which is the same for all of a flow's datagrams. A datagram carrying an IPv4 fragment
+     * (behind the VXLAN header and an untagged Ethernet header) goes by hash too: swarmnet's
+     * VTEP gives all fragments of a datagram one outer source port (it hashes them without
+     * ports).
      * <pre>
+     *   if (len &gt;= 30 &amp;&amp; inner ethertype == 0x0800 &amp;&amp; (inner frag_off &amp; 0x3fff)) return -1;
      *   A = len; if (A &gt; bulkBytes) return -1;   // out of range: the kernel's hash
      *   A = cpu; A %= sockets; return A;
      * </pre>
@@ -228,10 +262,18 @@ public final class CpuSteering {
     }
 
     private static void attach(int fd, int sockets, int bulkBytes) throws IOException {
-        ByteBuf filter = Buffers.scratch(64);
+        ByteBuf filter = Buffers.scratch(16 * 8);
         try {
             int n = 0;
             if (bulkBytes != NO_BULK) {
+                // A classic load past the end ends the program with 0 (socket 0): look only
+                // into datagrams long enough to hold the fragment field.
+                n = filter(filter, n, CBPF_LD_LEN, 0, 0, 0);
+                n = filter(filter, n, CBPF_JGT_K, 0, 4, VXLAN_FRAGMENT + 1);
+                n = filter(filter, n, CBPF_LDH_ABS, 0, 0, VXLAN_ETHERTYPE);
+                n = filter(filter, n, CBPF_JEQ_K, 0, 2, ETHERTYPE_IPV4);
+                n = filter(filter, n, CBPF_LDH_ABS, 0, 0, VXLAN_FRAGMENT);
+                n = filter(filter, n, CBPF_JSET_K, 2, 0, FRAGMENT_MASK);   // a fragment: to "return -1"
                 n = filter(filter, n, CBPF_LD_LEN, 0, 0, 0);
                 n = filter(filter, n, CBPF_JGT_K, 0, 1, bulkBytes);
                 n = filter(filter, n, CBPF_RET_K, 0, 0, -1);

@@ -155,6 +155,82 @@ class CpuSteeringTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * A datagram of 3,052 bytes leaves a 1500-byte TAP in three fragments, the last of 134
+     * bytes: under the bulk threshold, yet it must stay in the queue of the first, which a
+     * load balancer needs to see first. Sent from CPU 0 and then CPU 1 by one socket, every
+     * fragment is in one queue; small unfragmented frames still go by CPU.
+     */
+    @Test
+    void aMultiQueueTapKeepsEveryFragmentOfADatagramInOneQueue() throws IOException {
+        TapDevice[] q = multiQueueTap("mq3", CpuSteering.queueByCpu(512));
+        TapDevice q0 = q[0];
+        TapDevice q1 = q[1];
+        try {
+            ns.netns().call(() -> {
+                try (DatagramChannel channel = DatagramChannel.open()) {
+                    channel.connect(new InetSocketAddress(PEER, 9200));
+                    for (int cpu = 0; cpu < 2; cpu++) {
+                        Resource.setThreadAffinity(CpuSet.of(cpu));
+                        for (int i = 0; i < SENDS; i++) {
+                            channel.write(ByteBuffer.allocate(3052));
+                        }
+                    }
+                }
+                return null;
+            });
+            int[] small0 = new int[1];
+            int[] small1 = new int[1];
+            int fragments0 = fragments(q0, small0);
+            int fragments1 = fragments(q1, small1);
+            assertThat(fragments0 + fragments1).isEqualTo(2 * SENDS * 3);
+            assertThat(small0[0] + small1[0]).as("last fragments").isEqualTo(2 * SENDS);
+            assertThat(fragments0 == 0 || fragments1 == 0).as("one queue: %d / %d", fragments0, fragments1).isTrue();
+            assertEachCpusFramesInItsQueue(q0, q1);
+        } finally {
+            q0.close();
+            q1.close();
+        }
+    }
+
+    /**
+     * Small VXLAN datagrams whose inner frame is an IPv4 fragment go by the kernel's hash
+     * (one socket, from either CPU); small ones that are not still go by CPU.
+     */
+    @Test
+    void aReusePortGroupKeepsEveryFragmentOfADatagramOnOneSocket() throws IOException {
+        int port = 4794;
+        int first = ns.netns().call(() -> udpSocket(port, true));
+        int second = ns.netns().call(() -> udpSocket(port, true));
+        CpuSteering.attachReusePortByCpu(first, 2, 512);
+        byte[] fragment = new byte[8 + 14 + 20 + 8];
+        fragment[8 + 12] = 0x08;
+        fragment[8 + 14] = 0x45;
+        fragment[8 + 14 + 6] = 0x00;
+        fragment[8 + 14 + 7] = (byte) 0xb9;   // offset 185 × 8: a last fragment
+        ns.netns().call(() -> {
+            try (DatagramChannel channel = DatagramChannel.open()) {
+                channel.connect(new InetSocketAddress("127.0.0.1", port));
+                for (int cpu = 0; cpu < 2; cpu++) {
+                    Resource.setThreadAffinity(CpuSet.of(cpu));
+                    for (int i = 0; i < SENDS; i++) {
+                        channel.write(ByteBuffer.wrap(fragment));
+                    }
+                }
+            }
+            return null;
+        });
+        int onFirst = datagrams(first).size();
+        int onSecond = datagrams(second).size();
+        assertThat(onFirst + onSecond).isEqualTo(2 * SENDS);
+        assertThat(onFirst == 0 || onSecond == 0).as("one socket: %d / %d", onFirst, onSecond).isTrue();
+        for (int cpu = 0; cpu < 2; cpu++) {
+            sendFrom(cpu, new InetSocketAddress("127.0.0.1", port));
+        }
+        assertThat(datagrams(first)).containsOnly("from cpu 0").hasSize(SENDS);
+        assertThat(datagrams(second)).containsOnly("from cpu 1").hasSize(SENDS);
+    }
+
     /** What a VTEP does when traffic gets heavy and light again: every CPU's frames into queue 0, then by CPU. */
     @Test
     void aMultiQueueTapSwitchedToQueueZeroAndBackPutsFramesThere() throws IOException {
@@ -287,6 +363,27 @@ class CpuSteeringTest {
         }
         assertThat(n).isEqualTo(-Errno.EAGAIN);
         return got;
+    }
+
+    /**
+     * Reads TAP queue {@code queue} and returns how many IPv4 fragments it held; counts in
+     * {@code small[0]} those of 512 bytes or less.
+     */
+    private int fragments(TapDevice queue, int[] small) throws IOException {
+        int count = 0;
+        while (true) {
+            in.clear();
+            int n = queue.read(in);
+            if (n == 0) {
+                return count;
+            }
+            if (in.getUnsignedShort(12) == 0x0800 && (in.getUnsignedShort(14 + 6) & 0x3FFF) != 0) {
+                count++;
+                if (n <= 512) {
+                    small[0]++;
+                }
+            }
+        }
     }
 
     /** The UDP destination ports of the IPv4 frames waiting in TAP queue {@code queue}. */
