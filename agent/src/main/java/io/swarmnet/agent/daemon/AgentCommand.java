@@ -198,10 +198,8 @@ public final class AgentCommand implements Callable<Integer> {
         }
         CpuSet allowed = allowedCpus();
         CpuSet cpus = dataPathCpus == null ? allowed : parse("--data-path-cpus", dataPathCpus, CpuSet::parse);
-        if (dataPathCpus != null) {
-            if (!cpus.isSubsetOf(allowed)) {
-                throw usage("--data-path-cpus " + dataPathCpus + ": this agent may run on CPUs " + allowed + " only");
-            }
+        if (dataPathCpus != null && !cpus.isSubsetOf(allowed)) {
+            throw usage("--data-path-cpus " + dataPathCpus + ": this agent may run on CPUs " + allowed + " only");
         }
         InetSocketAddress metrics = parse("--metrics-addr", metricsAddr, AddressLiterals::parseIpPort);
         String name = hostname != null ? hostname : osHostname();

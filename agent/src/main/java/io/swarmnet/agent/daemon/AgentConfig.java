@@ -17,7 +17,8 @@ import java.time.Duration;
  * @param advertiseAddr the address other nodes reach this one at (and the VXLAN underlay address)
  * @param dataPathPort  the UDP port of the VXLAN data path
  * @param dataPathTransport the Netty transport of the VXLAN data path
- * @param dataPathCpus  the CPUs the data path's event loop may run on, or null for any
+ * @param dataPathCpus  the CPUs of the data path, an event loop on each (by default every CPU the
+ *                      agent may run on), or null for one loop on any CPU
  * @param store         the managers' etcd endpoints, or null for the embedded single-host store under {@code dataRoot}
  * @param metricsAddr   where /metrics and /healthz are served
  * @param dataRoot      where the node keeps its state: its id and the local API socket

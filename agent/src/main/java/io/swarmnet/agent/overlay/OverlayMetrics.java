@@ -69,7 +69,8 @@ public final class OverlayMetrics {
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("swarmnet_vtep_event_loops")
-                .help("Event loops of the data path: one per CPU of --data-path-cpus, or one")
+                .help("Event loops of the data path: one per CPU of --data-path-cpus (by default the agent's),"
+                        + " or one")
                 .callback(cb -> cb.call(plane.vtep().loops()))
                 .register(registry);
         GaugeWithCallback.builder()

@@ -106,6 +106,22 @@ class AgentCommandFlagsTest {
     }
 
     @Test
+    void theDataPathRunsOnEveryCpuOfTheAgentUnlessTold() throws IOException {
+        CommandLine cl = Main.commandLine();
+        List<String> args = new ArrayList<>(List.of("agent"));
+        args.addAll(valid());
+        CommandLine.ParseResult parsed = cl.parseArgs(args.toArray(String[]::new));
+        AgentCommand agent = (AgentCommand) parsed.subcommand().commandSpec().userObject();
+        assertThat(agent.config().dataPathCpus()).isEqualTo(Resource.threadAffinity());
+
+        int first = Resource.threadAffinity().toArray()[0];
+        args.addAll(List.of("--data-path-cpus", Integer.toString(first)));
+        parsed = Main.commandLine().parseArgs(args.toArray(String[]::new));
+        agent = (AgentCommand) parsed.subcommand().commandSpec().userObject();
+        assertThat(agent.config().dataPathCpus()).isEqualTo(CpuSet.of(first));
+    }
+
+    @Test
     void dataPathCpusOutsideTheAgentsOwnAreAUsageError() throws IOException {
         CpuSet allowed = Resource.threadAffinity();
 
