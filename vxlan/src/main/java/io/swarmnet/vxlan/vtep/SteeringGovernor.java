@@ -16,19 +16,33 @@ package io.swarmnet.vxlan.vtep;
  * <p>Not thread-safe: one loop ticks it.
  */
 final class SteeringGovernor {
-    /** Packets a second (in, out and local) above which everything goes to shard 0. */
+    /** Packets a second (in, out and local) above which everything goes to shard 0, by default. */
     static final long GATHER_ABOVE = 20_000;
-    /** Packets a second below which, for {@link #QUIET_TICKS} ticks in a row, steering goes by CPU again. */
-    static final long SPREAD_BELOW = 10_000;
     /** How often the VTEP ticks the governor. */
     static final long TICK_MILLIS = 100;
     /** Quiet ticks before spreading again: one second. */
     static final int QUIET_TICKS = 10;
 
+    private final long gatherAbove;
+    /** Packets a second below which, for {@link #QUIET_TICKS} ticks in a row, steering goes by CPU again. */
+    private final long spreadBelow;
     private boolean byCpu = true;
     private int quiet;
     private long lastPackets = -1;
     private long lastNanos;
+
+    SteeringGovernor() {
+        this(GATHER_ABOVE);
+    }
+
+    /** A governor gathering above {@code gatherAbove} packets a second and spreading below half of it. */
+    SteeringGovernor(long gatherAbove) {
+        if (gatherAbove < 2) {
+            throw new IllegalArgumentException("gather threshold " + gatherAbove + " packets/s < 2");
+        }
+        this.gatherAbove = gatherAbove;
+        this.spreadBelow = gatherAbove / 2;
+    }
 
     /** Whether packets go to the shard of their CPU (else all to shard 0). */
     boolean byCpu() {
@@ -50,11 +64,11 @@ final class SteeringGovernor {
         }
         long perSecond = (long) ((packets - previous) * 1e9 / elapsed);
         if (byCpu) {
-            if (perSecond > GATHER_ABOVE) {
+            if (perSecond > gatherAbove) {
                 byCpu = false;
                 quiet = 0;
             }
-        } else if (perSecond < SPREAD_BELOW) {
+        } else if (perSecond < spreadBelow) {
             if (++quiet >= QUIET_TICKS) {
                 byCpu = true;
                 quiet = 0;

@@ -134,7 +134,7 @@ public final class Vtep implements AutoCloseable {
      */
     private final Object steeringLock = new Object();
     private final Map<TapPort, TapDevice> steeredTaps = new ConcurrentHashMap<>();
-    private final SteeringGovernor governor = new SteeringGovernor();
+    private final SteeringGovernor governor;
     private CpuSteering.BpfProgram byCpuProgram;
     private CpuSteering.BpfProgram toOwnerProgram;
     private int reusePortFd = -1;
@@ -183,6 +183,7 @@ public final class Vtep implements AutoCloseable {
         }
         int[] cpus = shardCpus(config);
         this.cpus = cpus;
+        this.governor = new SteeringGovernor(config.gatherAbove());
         this.group = new MultiThreadIoEventLoopGroup(cpus.length, new DefaultThreadFactory("swarmnet-vtep", true),
                 transport.ioHandlerFactory());
         BatchClock ownerClock = new BatchClock(System::nanoTime);

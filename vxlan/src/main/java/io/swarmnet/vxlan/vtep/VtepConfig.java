@@ -30,6 +30,7 @@ public final class VtepConfig {
     private final int threadNice;
     private final CpuSet cpus;
     private final int loops;
+    private final long gatherAbove;
     private final LbConfig loadBalancer;
 
     private VtepConfig(Builder b) {
@@ -42,6 +43,7 @@ public final class VtepConfig {
         this.threadNice = b.threadNice;
         this.cpus = b.cpus;
         this.loops = b.loops;
+        this.gatherAbove = b.gatherAbove;
         this.loadBalancer = b.loadBalancer;
     }
 
@@ -95,6 +97,15 @@ public final class VtepConfig {
         return loops;
     }
 
+    /**
+     * Returns the packets a second above which a VTEP of several loops gathers its traffic
+     * on the first ({@link SteeringGovernor}); below half of it for a second, it steers by
+     * CPU again.
+     */
+    public long gatherAbove() {
+        return gatherAbove;
+    }
+
     /** Returns how the load balancer of service VIPs tracks connections. */
     public LbConfig loadBalancer() {
         return loadBalancer;
@@ -118,6 +129,7 @@ public final class VtepConfig {
         private int threadNice = DEFAULT_THREAD_NICE;
         private CpuSet cpus;
         private int loops;
+        private long gatherAbove = SteeringGovernor.GATHER_ABOVE;
         private LbConfig loadBalancer = LbConfig.DEFAULT;
 
         private Builder(int advertiseAddress) {
@@ -202,6 +214,20 @@ public final class VtepConfig {
                 throw new IllegalArgumentException("loops " + loops + ": 0 (one per CPU) or 1");
             }
             this.loops = loops;
+            return this;
+        }
+
+        /**
+         * Sets the packets a second (in, out and local) above which a VTEP of several loops
+         * gathers everything on the first; {@value SteeringGovernor#GATHER_ABOVE} by default.
+         *
+         * @throws IllegalArgumentException below 2 (half of it must be a rate)
+         */
+        public Builder gatherAbove(long packetsPerSecond) {
+            if (packetsPerSecond < 2) {
+                throw new IllegalArgumentException("gather threshold " + packetsPerSecond + " packets/s < 2");
+            }
+            this.gatherAbove = packetsPerSecond;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.swarmnet.vxlan.vtep;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,24 @@ class SteeringGovernorTest {
             assertThat(tick(1_000)).isFalse();
         }
         assertThat(tick(1_000)).isTrue();
+    }
+
+    @Test
+    void aLowerThresholdGathersAboveItAndSpreadsBelowItsHalf() {
+        SteeringGovernor low = new SteeringGovernor(1_000);
+        long n = 0;
+        long t = now;
+        low.tick(n, t);
+        assertThat(low.tick(n += 90, t += TICK)).as("900/s").isTrue();
+        assertThat(low.tick(n += 110, t += TICK)).as("1,100/s").isFalse();
+        for (int i = 1; i < SteeringGovernor.QUIET_TICKS; i++) {
+            assertThat(low.tick(n += 49, t += TICK)).as("490/s, tick %d", i).isFalse();
+        }
+        assertThat(low.tick(n += 49, t += TICK)).isTrue();
+        assertThatThrownBy(() -> new SteeringGovernor(1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> VtepConfig.builder(0x0a000001).gatherAbove(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gather threshold 0");
+        assertThat(VtepConfig.builder(0x0a000001).build().gatherAbove()).isEqualTo(SteeringGovernor.GATHER_ABOVE);
     }
 
     /** Bad input changes nothing: a total that went backwards (counters of a removed network) or a clock that stood still. */
