@@ -100,19 +100,7 @@ class CpuSteeringTest {
         TapDevice q0 = q[0];
         TapDevice q1 = q[1];
         try {
-            // One connected socket: one flow, one hash, sent from CPU 0 and then CPU 1.
-            ns.netns().call(() -> {
-                try (DatagramChannel channel = DatagramChannel.open()) {
-                    channel.connect(new InetSocketAddress(PEER, 9100));
-                    for (int cpu = 0; cpu < 2; cpu++) {
-                        Resource.setThreadAffinity(CpuSet.of(cpu));
-                        for (int i = 0; i < SENDS; i++) {
-                            channel.write(ByteBuffer.allocate(1000));
-                        }
-                    }
-                }
-                return null;
-            });
+            sendOneFlowFromEachCpu(new InetSocketAddress(PEER, 9100), new byte[1000]);
             List<Integer> bulk0 = udpPorts(q0);
             List<Integer> bulk1 = udpPorts(q1);
             assertThat(bulk0.size() + bulk1.size()).isEqualTo(2 * SENDS);
@@ -130,27 +118,12 @@ class CpuSteeringTest {
         int first = ns.netns().call(() -> udpSocket(port, true));
         int second = ns.netns().call(() -> udpSocket(port, true));
         CpuSteering.attachReusePortByCpu(first, 2, 512);
-        ns.netns().call(() -> {
-            try (DatagramChannel channel = DatagramChannel.open()) {
-                channel.connect(new InetSocketAddress("127.0.0.1", port));
-                for (int cpu = 0; cpu < 2; cpu++) {
-                    Resource.setThreadAffinity(CpuSet.of(cpu));
-                    for (int i = 0; i < SENDS; i++) {
-                        channel.write(ByteBuffer.wrap(new byte[1000]));
-                    }
-                }
-            }
-            return null;
-        });
+        sendOneFlowFromEachCpu(new InetSocketAddress("127.0.0.1", port), new byte[1000]);
         int onFirst = datagrams(first).size();
         int onSecond = datagrams(second).size();
         assertThat(onFirst + onSecond).isEqualTo(2 * SENDS);
         assertThat(onFirst == 0 || onSecond == 0).as("one socket for the flow: %d / %d", onFirst, onSecond).isTrue();
-        for (int cpu = 0; cpu < 2; cpu++) {
-            sendFrom(cpu, new InetSocketAddress("127.0.0.1", port));
-        }
-        assertThat(datagrams(first)).containsOnly("from cpu 0").hasSize(SENDS);
-        assertThat(datagrams(second)).containsOnly("from cpu 1").hasSize(SENDS);
+        assertEachCpusDatagramsOnItsSocket(port, first, second);
         assertThatThrownBy(() -> CpuSteering.attachReusePortByCpu(first, 0, 512))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -167,18 +140,7 @@ class CpuSteeringTest {
         TapDevice q0 = q[0];
         TapDevice q1 = q[1];
         try {
-            ns.netns().call(() -> {
-                try (DatagramChannel channel = DatagramChannel.open()) {
-                    channel.connect(new InetSocketAddress(PEER, 9200));
-                    for (int cpu = 0; cpu < 2; cpu++) {
-                        Resource.setThreadAffinity(CpuSet.of(cpu));
-                        for (int i = 0; i < SENDS; i++) {
-                            channel.write(ByteBuffer.allocate(3052));
-                        }
-                    }
-                }
-                return null;
-            });
+            sendOneFlowFromEachCpu(new InetSocketAddress(PEER, 9200), new byte[3052]);
             int[] small0 = new int[1];
             int[] small1 = new int[1];
             int fragments0 = fragments(q0, small0);
@@ -208,27 +170,12 @@ class CpuSteeringTest {
         fragment[8 + 14] = 0x45;
         fragment[8 + 14 + 6] = 0x00;
         fragment[8 + 14 + 7] = (byte) 0xb9;   // offset 185 × 8: a last fragment
-        ns.netns().call(() -> {
-            try (DatagramChannel channel = DatagramChannel.open()) {
-                channel.connect(new InetSocketAddress("127.0.0.1", port));
-                for (int cpu = 0; cpu < 2; cpu++) {
-                    Resource.setThreadAffinity(CpuSet.of(cpu));
-                    for (int i = 0; i < SENDS; i++) {
-                        channel.write(ByteBuffer.wrap(fragment));
-                    }
-                }
-            }
-            return null;
-        });
+        sendOneFlowFromEachCpu(new InetSocketAddress("127.0.0.1", port), fragment);
         int onFirst = datagrams(first).size();
         int onSecond = datagrams(second).size();
         assertThat(onFirst + onSecond).isEqualTo(2 * SENDS);
         assertThat(onFirst == 0 || onSecond == 0).as("one socket: %d / %d", onFirst, onSecond).isTrue();
-        for (int cpu = 0; cpu < 2; cpu++) {
-            sendFrom(cpu, new InetSocketAddress("127.0.0.1", port));
-        }
-        assertThat(datagrams(first)).containsOnly("from cpu 0").hasSize(SENDS);
-        assertThat(datagrams(second)).containsOnly("from cpu 1").hasSize(SENDS);
+        assertEachCpusDatagramsOnItsSocket(port, first, second);
     }
 
     /** What a VTEP does when traffic gets heavy and light again: every CPU's frames into queue 0, then by CPU. */
@@ -269,11 +216,7 @@ class CpuSteeringTest {
         assertThat(datagrams(second)).isEmpty();
 
         CpuSteering.attachReusePortByCpu(first, 2, 512);
-        for (int cpu = 0; cpu < 2; cpu++) {
-            sendFrom(cpu, new InetSocketAddress("127.0.0.1", port));
-        }
-        assertThat(datagrams(first)).containsOnly("from cpu 0").hasSize(SENDS);
-        assertThat(datagrams(second)).containsOnly("from cpu 1").hasSize(SENDS);
+        assertEachCpusDatagramsOnItsSocket(port, first, second);
         assertThatThrownBy(() -> CpuSteering.attachReusePortFixed(first, -1)).isInstanceOf(IllegalArgumentException.class);
         int alone = ns.netns().call(() -> udpSocket(4793, false));
         assertThatThrownBy(() -> CpuSteering.attachReusePortFixed(alone, 0))
@@ -316,6 +259,31 @@ class CpuSteeringTest {
         }
         assertThat(udpPorts(q0)).containsOnly(9000).hasSize(SENDS);
         assertThat(udpPorts(q1)).containsOnly(9001).hasSize(SENDS);
+    }
+
+    /** Sends {@value #SENDS} copies of {@code payload} from CPU 0 and then CPU 1 by one connected socket: one flow, one hash. */
+    private void sendOneFlowFromEachCpu(InetSocketAddress to, byte[] payload) throws IOException {
+        ns.netns().call(() -> {
+            try (DatagramChannel channel = DatagramChannel.open()) {
+                channel.connect(to);
+                for (int cpu = 0; cpu < 2; cpu++) {
+                    Resource.setThreadAffinity(CpuSet.of(cpu));
+                    for (int i = 0; i < SENDS; i++) {
+                        channel.write(ByteBuffer.wrap(payload));
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Sends small datagrams to 127.0.0.1:{@code port} from CPU 0 and then CPU 1: each CPU's are on its own socket. */
+    private void assertEachCpusDatagramsOnItsSocket(int port, int first, int second) throws IOException {
+        for (int cpu = 0; cpu < 2; cpu++) {
+            sendFrom(cpu, new InetSocketAddress("127.0.0.1", port));
+        }
+        assertThat(datagrams(first)).containsOnly("from cpu 0").hasSize(SENDS);
+        assertThat(datagrams(second)).containsOnly("from cpu 1").hasSize(SENDS);
     }
 
     /** Sends {@value #SENDS} datagrams "from cpu N" to {@code to}, from a thread in the namespace pinned to CPU {@code cpu}. */

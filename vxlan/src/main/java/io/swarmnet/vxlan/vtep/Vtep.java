@@ -133,7 +133,8 @@ public final class Vtep implements AutoCloseable {
      * program and no closed queue is touched.
      */
     private final Object steeringLock = new Object();
-    private final Map<TapPort, TapDevice> steeredTaps = new ConcurrentHashMap<>();
+    /** Guarded by steeringLock. */
+    private final Map<TapPort, TapDevice> steeredTaps = new java.util.HashMap<>();
     private final SteeringGovernor governor;
     private CpuSteering.BpfProgram byCpuProgram;
     private CpuSteering.BpfProgram toOwnerProgram;
