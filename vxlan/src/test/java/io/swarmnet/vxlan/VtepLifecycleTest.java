@@ -89,6 +89,7 @@ class VtepLifecycleTest {
                     vtep.bind();
                     return null;
                 });
+                int others = tunDescriptors();
                 TapPort port;
                 try (Namespace task = Namespace.create("lt")) {
                     port = vtep.attach(host.netns().call(() -> TapPort.openTap("vxgone", true)), 4096);
@@ -96,11 +97,19 @@ class VtepLifecycleTest {
                     task.ip("link", "set", "vxgone", "up");
                 }
                 // The kernel unregistered the TAP with its namespace; the port must notice,
-                // stop, and leave the loop serving the others.
-                Thread.sleep(300);
+                // close its descriptor by itself, and leave the loop serving the others.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (tunDescriptors() > others && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(tunDescriptors()).as("the dead port closed its TAP without a detach").isEqualTo(others);
                 vtep.detach(port);
+
                 TapPort next = vtep.attach(host.netns().call(() -> TapPort.openTap("vxnext", true)), 4096);
+                assertThat(tunDescriptors()).as("a new port opens").isEqualTo(others + 1);
+                assertThat(vtep.onEventLoop(() -> "served")).as("the loop still runs tasks").isEqualTo("served");
                 vtep.detach(next);
+                assertThat(tunDescriptors()).as("detach closes it").isEqualTo(others);
             } finally {
                 vtep.close();
             }
@@ -195,6 +204,21 @@ class VtepLifecycleTest {
     }
 
     /** One value of /proc status for each of this JVM's VTEP loop threads: the value of {@code key}. */
+    /** How many of this process's descriptors are TAP queues ({@code /dev/net/tun}). */
+    private static int tunDescriptors() throws IOException {
+        int n = 0;
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    n += Files.readSymbolicLink(fd).toString().equals("/dev/net/tun") ? 1 : 0;
+                } catch (IOException e) {
+                    // closed while listing (the directory stream's own descriptor, or another thread's)
+                }
+            }
+        }
+        return n;
+    }
+
     private static List<String> vtepThreadStatus(String key) {
         List<String> values = new ArrayList<>();
         for (String status : vtepThreadFiles("status")) {
