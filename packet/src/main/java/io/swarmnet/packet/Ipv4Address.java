@@ -94,6 +94,6 @@ public final class Ipv4Address {
     }
 
     private static IllegalArgumentException invalid(CharSequence text) {
-        return new IllegalArgumentException("not an IPv4 address (want 10.0.0.5): \"" + text + "\"");
+        return new IllegalArgumentException("'" + text + "' is not an IPv4 address (want 10.0.0.5)");
     }
 }

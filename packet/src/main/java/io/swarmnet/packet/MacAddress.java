@@ -66,6 +66,6 @@ public final class MacAddress {
     }
 
     private static IllegalArgumentException invalid(CharSequence text) {
-        return new IllegalArgumentException("not a MAC address (want 02:42:0a:00:00:05): \"" + text + "\"");
+        return new IllegalArgumentException("'" + text + "' is not a MAC address (want 02:42:0a:00:00:05)");
     }
 }

@@ -1,7 +1,8 @@
 package io.swarmnet.agent.mesh;
 
 import io.swarmnet.agent.overlay.LocalPort;
-import io.swarmnet.control.model.Addresses;
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.MacAddress;
 import io.swarmnet.sys.Rtnetlink;
 import io.swarmnet.sys.Sysctl;
 import io.swarmnet.vxlan.port.TapPort;
@@ -30,7 +31,7 @@ public record IngressEndpoint(int vni, int ip, int prefix, long mac, int mtu, Ta
      * configures it; on failure removes what it made.
      */
     public static IngressEndpoint open(Vtep vtep, int vni, int ip, int prefix, int mtu) throws IOException {
-        long mac = Addresses.macFor(ip);
+        long mac = MacAddress.fromIpv4(ip);
         // A queue per event loop of the VTEP; it closes them all if it cannot attach them.
         TapPort port = vtep.attachQueues(TapPort.openTapQueues(INTERFACE, true, vtep.loops()), vni);
         boolean success = false;
@@ -71,6 +72,6 @@ public record IngressEndpoint(int vni, int ip, int prefix, long mac, int mtu, Ta
 
     @Override
     public String toString() {
-        return INTERFACE + "(vni " + vni + ", " + Addresses.formatIpv4(ip) + "/" + prefix + ", mtu " + mtu + ")";
+        return INTERFACE + "(vni " + vni + ", " + Ipv4Address.toString(ip) + "/" + prefix + ", mtu " + mtu + ")";
     }
 }

@@ -1,10 +1,10 @@
 package io.swarmnet.agent.mesh;
 
-import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.PublishMode;
 import io.swarmnet.control.tables.Backend;
 import io.swarmnet.control.tables.PortKey;
 import io.swarmnet.control.tables.PortMapping;
+import io.swarmnet.packet.Ipv4Address;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -68,7 +68,7 @@ public final class MeshTable {
             if (p.mode() == PublishMode.HOST) {
                 p.backends().stream().filter(Backend::local).map(b -> gwAddresses.get(b.taskId()))
                         .filter(a -> a != null).findFirst()
-                        .ifPresent(gw -> mesh.append(match).append("dnat to ").append(Addresses.formatIpv4(gw))
+                        .ifPresent(gw -> mesh.append(match).append("dnat to ").append(Ipv4Address.toString(gw))
                                 .append(':').append(p.target()).append('\n'));
             } else if (ingressTap != null) {
                 String target = ingressTarget(p, viaVip);
@@ -98,18 +98,18 @@ public final class MeshTable {
 
     private static String ingressTarget(PortMapping p, boolean viaVip) {
         if (viaVip && p.vip() != 0) {
-            return "dnat to " + Addresses.formatIpv4(p.vip()) + ":" + p.target();
+            return "dnat to " + Ipv4Address.toString(p.vip()) + ":" + p.target();
         }
         List<Backend> active = p.backends().stream().filter(Backend::active).toList();
         if (active.isEmpty()) {
             return null;
         }
         if (active.size() == 1) {
-            return "dnat to " + Addresses.formatIpv4(active.get(0).ip()) + ":" + p.target();
+            return "dnat to " + Ipv4Address.toString(active.get(0).ip()) + ":" + p.target();
         }
         StringBuilder map = new StringBuilder("dnat ip addr . port to numgen inc mod ").append(active.size()).append(" map { ");
         for (int i = 0; i < active.size(); i++) {
-            map.append(i == 0 ? "" : ", ").append(i).append(" : ").append(Addresses.formatIpv4(active.get(i).ip()))
+            map.append(i == 0 ? "" : ", ").append(i).append(" : ").append(Ipv4Address.toString(active.get(i).ip()))
                     .append(" . ").append(p.target());
         }
         return map.append(" }").toString();

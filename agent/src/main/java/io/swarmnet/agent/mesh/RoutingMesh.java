@@ -4,12 +4,12 @@ import io.swarmnet.agent.overlay.LocalPort;
 import io.swarmnet.control.cluster.ClusterStore;
 import io.swarmnet.control.model.Node;
 import io.swarmnet.control.model.TaskEndpoint;
-import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.store.Store;
 import io.swarmnet.control.tables.DesiredTables;
 import io.swarmnet.control.tables.LocalNetwork;
 import io.swarmnet.control.tables.PortKey;
 import io.swarmnet.control.view.ClusterView;
+import io.swarmnet.packet.Ipv4Address;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -112,14 +112,14 @@ public final class RoutingMesh implements AutoCloseable {
             closeEndpoint();
             return;
         }
-        int ip = Addresses.parseIpv4(wanted.ip());
+        int ip = Ipv4Address.parse(wanted.ip());
         int mtu = ingress.mtu() > 0 ? ingress.mtu() : defaultMtu;
-        if (endpoint != null && endpoint.matches(ingress.vni(), ip, ingress.subnet().prefix(), mtu)) {
+        if (endpoint != null && endpoint.matches(ingress.vni(), ip, ingress.subnet().prefixLength(), mtu)) {
             return;
         }
         closeEndpoint();
         try {
-            endpoint = kernel.openIngress(ingress.vni(), ip, ingress.subnet().prefix(), mtu);
+            endpoint = kernel.openIngress(ingress.vni(), ip, ingress.subnet().prefixLength(), mtu);
             LOG.info("routing mesh: ingress endpoint {}", endpoint);
         } catch (IOException | RuntimeException e) {
             warnOnce("routing mesh: cannot open the ingress endpoint " + wanted.ip() + " on vni " + ingress.vni() + ": " + e);

@@ -18,7 +18,7 @@ import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.netty.util.ReferenceCountUtil;
 import io.swarmnet.agent.net.Transport;
-import io.swarmnet.control.model.Addresses;
+import io.swarmnet.packet.Ipv4Address;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -106,8 +106,8 @@ final class TcpProxyProtocolForwarder implements AutoCloseable {
                         ch.pipeline().addLast(HAProxyMessageEncoder.INSTANCE, new Relay(inbound));
                     }
                 });
-        InetSocketAddress local = new InetSocketAddress(Addresses.formatIpv4(source), 0);
-        b.connect(new InetSocketAddress(Addresses.formatIpv4(backend), target), local).addListener((ChannelFutureListener) f -> {
+        InetSocketAddress local = new InetSocketAddress(Ipv4Address.toString(source), 0);
+        b.connect(new InetSocketAddress(Ipv4Address.toString(backend), target), local).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 inbound.config().setOption(ChannelOption.SO_LINGER, 0);
                 inbound.close();
@@ -140,7 +140,7 @@ final class TcpProxyProtocolForwarder implements AutoCloseable {
 
     @Override
     public String toString() {
-        return ":" + port + " -> " + targets.stream().map(Addresses::formatIpv4).toList() + ":" + target + " (PROXY v2)";
+        return ":" + port + " -> " + targets.stream().map(Ipv4Address::toString).toList() + ":" + target + " (PROXY v2)";
     }
 
     /** Copies what one side reads to the other, reading again once the write is done (backpressure). */

@@ -1,7 +1,7 @@
 package io.swarmnet.agent.overlay;
 
-import io.swarmnet.control.ipam.Ipv4Subnet;
 import io.swarmnet.control.model.Network;
+import io.swarmnet.packet.Ipv4Subnet;
 import java.util.Collection;
 import java.util.Optional;
 

@@ -5,7 +5,6 @@ import io.swarmnet.agent.dns.TaskResolvers;
 import io.swarmnet.agent.inspect.CaptureControl;
 import io.swarmnet.agent.mesh.DefaultMeshKernel;
 import io.swarmnet.agent.mesh.RoutingMesh;
-import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.Network;
 import io.swarmnet.control.model.Node;
 import io.swarmnet.control.model.Service;
@@ -22,6 +21,9 @@ import io.swarmnet.control.watch.ClusterWatcher;
 import io.swarmnet.gwbridge.GwBridge;
 import io.swarmnet.gwbridge.GwBridgeAttachment;
 import io.swarmnet.gwbridge.GwBridgeConfig;
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.Ipv4Subnet;
+import io.swarmnet.packet.MacAddress;
 import io.swarmnet.sys.Netns;
 import io.swarmnet.sys.Rtnetlink;
 import io.swarmnet.sys.Sysctl;
@@ -345,7 +347,7 @@ public final class OverlayDataPlane implements AutoCloseable {
         for (Node node : view.nodes().values()) {
             if (!node.id().equals(nodeId) && view.isReady(node.id())) {
                 try {
-                    peers.add(Addresses.parseIpv4(node.advertiseAddr()));
+                    peers.add(Ipv4Address.parse(node.advertiseAddr()));
                 } catch (IllegalArgumentException notIpv4) {
                     // An IPv6 underlay cannot carry this VTEP's VXLAN; the node is no peer.
                 }
@@ -393,9 +395,9 @@ public final class OverlayDataPlane implements AutoCloseable {
                 String ifname = index == 0 ? "eth0" : "eth" + (index + 1);
                 index++;
                 int mtu = network.mtu() > 0 ? network.mtu() : underlayMtu - OverlayTablesMapper.VXLAN_OVERHEAD;
-                int ip = Addresses.parseIpv4(endpoint.ip());
-                int prefix = Addresses.parseSubnet(network.subnet()).prefix();
-                long mac = Addresses.parseMac(endpoint.mac());
+                int ip = Ipv4Address.parse(endpoint.ip());
+                int prefix = Ipv4Subnet.parse(network.subnet()).prefixLength();
+                long mac = MacAddress.parse(endpoint.mac());
                 String tapName = tapName(task.id(), network.vni());
                 // A queue per event loop of the VTEP; it closes them all if it cannot attach them.
                 TapPort port = vtep.attachQueues(TapPort.openTapQueues(tapName, true, vtep.loops()), network.vni());
@@ -630,8 +632,8 @@ public final class OverlayDataPlane implements AutoCloseable {
                 row.put("interface", i.name());
                 row.put("network", i.network());
                 row.put("vni", i.vni());
-                row.put("mac", Addresses.formatMac(i.mac()));
-                row.put("ip", Addresses.formatIpv4(i.ip()));
+                row.put("mac", MacAddress.toString(i.mac()));
+                row.put("ip", Ipv4Address.toString(i.ip()));
                 row.put("mtu", i.mtu());
                 row.put("netns", a.netns().toString());
                 rows.add(row);
@@ -651,16 +653,16 @@ public final class OverlayDataPlane implements AutoCloseable {
             m.put("networkId", networkId);
             m.put("network", network);
             m.put("vni", vni);
-            m.put("ip", Addresses.formatIpv4(ip));
+            m.put("ip", Ipv4Address.toString(ip));
             m.put("prefixLength", prefixLength);
-            m.put("mac", Addresses.formatMac(mac));
+            m.put("mac", MacAddress.toString(mac));
             m.put("mtu", mtu);
             return m;
         }
 
         @Override
         public String toString() {
-            return name + "=" + network + "(vni " + vni + ", " + Addresses.formatIpv4(ip) + "/" + prefixLength + ", mtu " + mtu + ")";
+            return name + "=" + network + "(vni " + vni + ", " + Ipv4Address.toString(ip) + "/" + prefixLength + ", mtu " + mtu + ")";
         }
     }
 
@@ -680,10 +682,10 @@ public final class OverlayDataPlane implements AutoCloseable {
                 Map<String, Object> g = new LinkedHashMap<>();
                 g.put("interface", GW_INTERFACE);
                 g.put("network", GwBridgeConfig.DEFAULT_BRIDGE);
-                g.put("ip", Addresses.formatIpv4(gw.address()));
+                g.put("ip", Ipv4Address.toString(gw.address()));
                 g.put("prefixLength", gw.prefixLength());
-                g.put("mac", Addresses.formatMac(gw.mac()));
-                g.put("gateway", Addresses.formatIpv4(gw.gateway()));
+                g.put("mac", MacAddress.toString(gw.mac()));
+                g.put("gateway", Ipv4Address.toString(gw.gateway()));
                 // Docker's order: the gwbridge is eth1, after the first overlay.
                 ifaces.add(Math.min(1, ifaces.size()), g);
             }

@@ -1,6 +1,5 @@
 package io.swarmnet.agent.overlay;
 
-import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.LbScheduler;
 import io.swarmnet.control.tables.Backend;
 import io.swarmnet.control.tables.BackendState;
@@ -9,6 +8,7 @@ import io.swarmnet.control.tables.IpKey;
 import io.swarmnet.control.tables.VirtualService;
 import io.swarmnet.lb.scheduler.SchedulerType;
 import io.swarmnet.lb.table.ServiceTable;
+import io.swarmnet.packet.MacAddress;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -49,7 +49,7 @@ public final class ServiceTableMapper {
         Set<Long> vips = new HashSet<>();
         for (VirtualService vs : desired.services().entries().values()) {
             Long arpMac = desired.arp().get(new IpKey(vs.vni(), vs.vip()));
-            long vipMac = arpMac != null ? arpMac : Addresses.macFor(vs.vip());
+            long vipMac = arpMac != null ? arpMac : MacAddress.fromIpv4(vs.vip());
             if (!unicast(vs.vip()) || !unicastMac(vipMac) || vs.vni() < 0 || vs.vni() > 0xFF_FFFF
                     || !vips.add(key(vs.vni(), vs.vip() & 0xFFFF_FFFFL))) {
                 continue;

@@ -1,7 +1,5 @@
 package io.swarmnet.agent.mesh;
 
-import static io.swarmnet.control.model.Addresses.macFor;
-import static io.swarmnet.control.model.Addresses.parseIpv4;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swarmnet.control.model.PortProtocol;
@@ -10,6 +8,8 @@ import io.swarmnet.control.tables.Backend;
 import io.swarmnet.control.tables.BackendState;
 import io.swarmnet.control.tables.PortKey;
 import io.swarmnet.control.tables.PortMapping;
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.MacAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 
 class MeshTableTest {
     private static final String TAP = IngressEndpoint.INTERFACE;
-    private static final int VIP = parseIpv4("10.0.0.2");
+    private static final int VIP = Ipv4Address.parse("10.0.0.2");
 
     private static Backend backend(String task, String ip, boolean local, BackendState state) {
-        return new Backend(task, local ? "n1" : "n2", parseIpv4(ip), macFor(parseIpv4(ip)), parseIpv4("192.0.2.12"), local, state);
+        return new Backend(task, local ? "n1" : "n2", Ipv4Address.parse(ip), MacAddress.fromIpv4(Ipv4Address.parse(ip)), Ipv4Address.parse("192.0.2.12"), local, state);
     }
 
     private static PortMapping ingress(PortProtocol protocol, int published, Backend... backends) {
@@ -71,7 +71,7 @@ class MeshTableTest {
     void withoutAnIngressEndpointOnlyHostModePortsAreServed() {
         String body = MeshTable.body(null, List.of(ingress(PortProtocol.TCP, 8000,
                 backend("a", "10.0.0.5", false, BackendState.ACTIVE)),
-                host(9000, backend("t", "10.0.1.5", true, BackendState.ACTIVE))), Map.of("t", parseIpv4("172.18.0.3")),
+                host(9000, backend("t", "10.0.1.5", true, BackendState.ACTIVE))), Map.of("t", Ipv4Address.parse("172.18.0.3")),
                 Set.of(), false);
 
         assertThat(mesh(body)).isEqualTo("    tcp dport 9000 dnat to 172.18.0.3:80\n");
@@ -82,7 +82,7 @@ class MeshTableTest {
     void hostModeGoesToTheLocalTasksGwbridgeAddressAndNeedsOne() {
         PortMapping hm = host(9000, backend("t", "10.0.1.5", true, BackendState.ACTIVE));
 
-        assertThat(mesh(MeshTable.body(TAP, List.of(hm), Map.of("t", parseIpv4("172.18.0.3")), Set.of(), false)))
+        assertThat(mesh(MeshTable.body(TAP, List.of(hm), Map.of("t", Ipv4Address.parse("172.18.0.3")), Set.of(), false)))
                 .isEqualTo("    tcp dport 9000 dnat to 172.18.0.3:80\n");
         assertThat(mesh(MeshTable.body(TAP, List.of(hm), Map.of(), Set.of(), false))).as("not attached yet").isEmpty();
     }

@@ -9,11 +9,12 @@ import static io.swarmnet.control.testing.ClusterRecords.service;
 import static io.swarmnet.control.testing.ClusterRecords.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.EndpointMode;
 import io.swarmnet.control.model.PublishMode;
 import io.swarmnet.control.tables.DesiredTables;
 import io.swarmnet.control.view.ClusterView;
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.MacAddress;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,13 +35,13 @@ class RoutingMeshTest {
 
         @Override
         public IngressEndpoint openIngress(int vni, int ip, int prefix, int mtu) {
-            calls.add("open " + Addresses.formatIpv4(ip) + "/" + prefix + " vni " + vni + " mtu " + mtu);
-            return new IngressEndpoint(vni, ip, prefix, Addresses.macFor(ip), mtu, null);
+            calls.add("open " + Ipv4Address.toString(ip) + "/" + prefix + " vni " + vni + " mtu " + mtu);
+            return new IngressEndpoint(vni, ip, prefix, MacAddress.fromIpv4(ip), mtu, null);
         }
 
         @Override
         public void closeIngress(IngressEndpoint endpoint) {
-            calls.add("close " + Addresses.formatIpv4(endpoint.ip()));
+            calls.add("close " + Ipv4Address.toString(endpoint.ip()));
         }
 
         @Override

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.channel.EventLoopGroup;
 import io.swarmnet.agent.net.Transport;
 import io.swarmnet.agent.workload.EchoServer;
-import io.swarmnet.control.model.Addresses;
+import io.swarmnet.packet.Ipv4Address;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketException;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
 class TcpProxyProtocolForwarderTest {
-    private static final int LOOPBACK = Addresses.parseIpv4("127.0.0.1");
+    private static final int LOOPBACK = Ipv4Address.parse("127.0.0.1");
 
     private EventLoopGroup group;
     private EchoServer task;

@@ -2,12 +2,14 @@ package io.swarmnet.agent.overlay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.tables.DesiredTables;
 import io.swarmnet.control.tables.IpKey;
 import io.swarmnet.control.tables.LocalNetwork;
 import io.swarmnet.control.tables.MacKey;
 import io.swarmnet.control.tables.Table;
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.Ipv4Subnet;
+import io.swarmnet.packet.MacAddress;
 import io.swarmnet.vxlan.fdb.NetworkTable;
 import io.swarmnet.vxlan.fdb.OverlayTables;
 import java.util.List;
@@ -27,15 +29,15 @@ class OverlayTablesMapperTest {
     private static final int LATE_PEER = ip("192.0.2.23");
     private static final int TASK_A = ip("10.0.9.3");
     private static final int TASK_B = ip("10.0.9.4");
-    private static final long MAC_A = Addresses.macFor(TASK_A);
-    private static final long MAC_B = Addresses.macFor(TASK_B);
+    private static final long MAC_A = MacAddress.fromIpv4(TASK_A);
+    private static final long MAC_B = MacAddress.fromIpv4(TASK_B);
 
     private static int ip(String text) {
-        return Addresses.parseIpv4(text);
+        return Ipv4Address.parse(text);
     }
 
     private static LocalNetwork network(int vni, int mtu) {
-        return new LocalNetwork("net" + vni, "app" + vni, vni, Addresses.parseSubnet("10.0.9.0/24"), ip("10.0.9.1"),
+        return new LocalNetwork("net" + vni, "app" + vni, vni, Ipv4Subnet.parse("10.0.9.0/24"), ip("10.0.9.1"),
                 mtu, false, false);
     }
 

@@ -1,9 +1,9 @@
 package io.swarmnet.control.cluster;
 
-import io.swarmnet.control.ipam.Ipv4;
-import io.swarmnet.control.ipam.Ipv4Subnet;
 import io.swarmnet.control.model.PortProtocol;
 import io.swarmnet.control.store.Keys;
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.Ipv4Subnet;
 
 /**
  * The allocation keys under {@link Keys#ALLOC}: one reservation key per thing that must be
@@ -62,7 +62,7 @@ public final class AllocKeys {
     }
 
     public static String ip(String networkId, int address) {
-        return ips(networkId) + Ipv4.format(address);
+        return ips(networkId) + Ipv4Address.toString(address);
     }
 
     public static String networkUsers(String networkId) {

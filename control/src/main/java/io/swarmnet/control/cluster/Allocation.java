@@ -1,8 +1,6 @@
 package io.swarmnet.control.cluster;
 
 import io.swarmnet.control.cluster.ClusterException.Reason;
-import io.swarmnet.control.ipam.Ipv4;
-import io.swarmnet.control.ipam.Ipv4Subnet;
 import io.swarmnet.control.model.AllocCounter;
 import io.swarmnet.control.model.ModelJson;
 import io.swarmnet.control.model.Network;
@@ -12,6 +10,8 @@ import io.swarmnet.control.model.PortProtocol;
 import io.swarmnet.control.model.Reservation;
 import io.swarmnet.control.model.Service;
 import io.swarmnet.control.store.KeyValue;
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.Ipv4Subnet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -235,7 +235,7 @@ final class Allocation {
             String prefix = AllocKeys.ips(id);
             for (String key : snapshot.under(prefix).keySet()) {
                 try {
-                    taken.add(Ipv4.parse(key.substring(prefix.length())));
+                    taken.add(Ipv4Address.parse(key.substring(prefix.length())));
                 } catch (IllegalArgumentException e) {
                     LOG.warn("ignoring malformed address reservation {}", key);
                 }

@@ -1,9 +1,6 @@
 package io.swarmnet.control.cluster;
 
 import io.swarmnet.control.cluster.ClusterException.Reason;
-import io.swarmnet.control.ipam.Ipv4;
-import io.swarmnet.control.ipam.Ipv4Subnet;
-import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.AllocCounter;
 import io.swarmnet.control.model.ClusterConfig;
 import io.swarmnet.control.model.CommitStamp;
@@ -24,6 +21,9 @@ import io.swarmnet.control.model.TaskState;
 import io.swarmnet.control.node.NodeId;
 import io.swarmnet.control.store.Keys;
 import io.swarmnet.control.store.Store;
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.Ipv4Subnet;
+import io.swarmnet.packet.MacAddress;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -128,7 +128,7 @@ public final class ClusterStore {
                 throw new ClusterException(Reason.INVALID, "gateway " + spec.gateway() + " needs a subnet: give --subnet too");
             }
             try {
-                gateway = Ipv4.parse(spec.gateway());
+                gateway = Ipv4Address.parse(spec.gateway());
             } catch (IllegalArgumentException e) {
                 throw new ClusterException(Reason.INVALID, "invalid gateway: " + e.getMessage());
             }
@@ -165,7 +165,7 @@ public final class ClusterStore {
         int gw = gateway != null ? gateway : subnet.first();
         alloc.reserveIp(id, gw, Reservation.of(Reservation.GATEWAY, id));
         Network network = new Network(Network.SCHEMA_VERSION, id, spec.name(), Network.DRIVER_OVERLAY, vni, subnet.toString(),
-                Ipv4.format(gw), spec.mtu(), spec.attachable(), spec.internal(), spec.ingress(), spec.encrypted(), spec.labels());
+                Ipv4Address.toString(gw), spec.mtu(), spec.attachable(), spec.internal(), spec.ingress(), spec.encrypted(), spec.labels());
         plan.create(Keys.network(id), network);
         plan.create(AllocKeys.networkName(spec.name()), Reservation.of(Reservation.NETWORK, id));
         plan.create(AllocKeys.networkUsers(id), NetworkUsers.none());
@@ -234,8 +234,8 @@ public final class ClusterStore {
             String key = Keys.node(nodeId);
             plan.require(key, snap.modRevision(key));
             int ip = alloc.ip(ingress.get(), Reservation.of(Reservation.NODE, nodeId));
-            TaskEndpoint endpoint = new TaskEndpoint(ingress.get().id(), Ipv4.format(ip),
-                    Addresses.formatMac(Addresses.macFor(ip)));
+            TaskEndpoint endpoint = new TaskEndpoint(ingress.get().id(), Ipv4Address.toString(ip),
+                    MacAddress.toString(MacAddress.fromIpv4(ip)));
             plan.put(key, node.withIngress(endpoint));
             return Optional.of(endpoint);
         });
@@ -381,7 +381,7 @@ public final class ClusterStore {
                 NetworkAttachment leaving = attachments.stream().filter(a -> a.networkId().equals(ingress.get().id())).findFirst().orElseThrow();
                 attachments.remove(leaving);
                 if (leaving.vip() != null) {
-                    alloc.freeIp(leaving.networkId(), Ipv4.parse(leaving.vip()));
+                    alloc.freeIp(leaving.networkId(), Ipv4Address.parse(leaving.vip()));
                 }
                 alloc.attach(leaving.networkId(), current.id(), false);
             }
@@ -422,7 +422,7 @@ public final class ClusterStore {
                 deleteIfOwned(alloc, AllocKeys.serviceName(s.name()), s.id());
                 for (NetworkAttachment a : s.networks()) {
                     if (a.vip() != null) {
-                        alloc.freeIp(a.networkId(), Ipv4.parse(a.vip()));
+                        alloc.freeIp(a.networkId(), Ipv4Address.parse(a.vip()));
                     }
                     alloc.attach(a.networkId(), s.id(), false);
                 }
@@ -528,9 +528,9 @@ public final class ClusterStore {
                 Network network = alloc.snapshot().networkById(a.networkId()).orElseThrow(() -> new ClusterException(
                         Reason.NOT_FOUND, "network " + a.networkId() + " not found"));
                 int vip = alloc.ip(network, Reservation.of(Reservation.VIP, serviceId));
-                result.add(new NetworkAttachment(a.networkId(), a.aliases(), Ipv4.format(vip)));
+                result.add(new NetworkAttachment(a.networkId(), a.aliases(), Ipv4Address.toString(vip)));
             } else if (mode == EndpointMode.DNSRR && a.vip() != null) {
-                alloc.freeIp(a.networkId(), Ipv4.parse(a.vip()));
+                alloc.freeIp(a.networkId(), Ipv4Address.parse(a.vip()));
                 result.add(new NetworkAttachment(a.networkId(), a.aliases(), null));
             } else {
                 result.add(a);

@@ -1,7 +1,6 @@
 package io.swarmnet.control.cluster;
 
 import io.swarmnet.control.cluster.ClusterException.Reason;
-import io.swarmnet.control.ipam.Ipv4;
 import io.swarmnet.control.model.AllocCounter;
 import io.swarmnet.control.model.Network;
 import io.swarmnet.control.model.NetworkAttachment;
@@ -17,6 +16,8 @@ import io.swarmnet.control.model.TaskState;
 import io.swarmnet.control.node.NodeId;
 import io.swarmnet.control.node.NodeStatus;
 import io.swarmnet.control.store.Keys;
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.MacAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -109,7 +110,7 @@ final class TaskReconciler {
             }
             plan.delete(Keys.task(task.id()));
             for (TaskEndpoint e : task.endpoints()) {
-                alloc.freeIp(e.networkId(), Ipv4.parse(e.ip()));
+                alloc.freeIp(e.networkId(), Ipv4Address.parse(e.ip()));
             }
             ports.forEach(plan::delete);
             serviceTasksPerNode.merge(task.nodeId(), -1, Integer::sum);
@@ -260,7 +261,7 @@ final class TaskReconciler {
         Network network = alloc.snapshot().networkById(networkId).orElseThrow(() -> new ClusterException(Reason.NOT_FOUND,
                 "network " + networkId + " of service " + alloc.serviceName(serviceId) + " not found"));
         int ip = alloc.ip(network, Reservation.ofTask(taskId, serviceId));
-        return new TaskEndpoint(networkId, Ipv4.format(ip), Ipv4.mac(ip));
+        return new TaskEndpoint(networkId, Ipv4Address.toString(ip), MacAddress.toString(MacAddress.fromIpv4(ip)));
     }
 
     /** Brings a kept task's endpoints and host ports in line with the service; returns whether it changed anything. */
@@ -278,7 +279,7 @@ final class TaskReconciler {
             endpoints.add(e);
         }
         for (TaskEndpoint gone : byNetwork.values()) {
-            alloc.freeIp(gone.networkId(), Ipv4.parse(gone.ip()));
+            alloc.freeIp(gone.networkId(), Ipv4Address.parse(gone.ip()));
             changed = true;
         }
         // A task drained by a scale-down and wanted again (scaled back up within the grace

@@ -1,7 +1,7 @@
 package io.swarmnet.control.tables;
 
-import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.Node;
+import io.swarmnet.packet.Ipv4Address;
 
 /**
  * One task serving a service on one network: where the load balancer sends a flow.
@@ -29,7 +29,7 @@ public record Backend(String taskId, String nodeId, int ip, long mac, int vtep, 
 
     @Override
     public String toString() {
-        return Addresses.formatIpv4(ip) + (local ? "(local" : "(via " + Addresses.formatIpv4(vtep))
+        return Ipv4Address.toString(ip) + (local ? "(local" : "(via " + Ipv4Address.toString(vtep))
                 + (state == BackendState.DRAINING ? ", draining" : "")
                 + (weight != Node.DEFAULT_LB_WEIGHT ? ", weight " + weight : "") + ")";
     }

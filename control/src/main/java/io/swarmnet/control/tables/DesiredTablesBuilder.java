@@ -1,6 +1,5 @@
 package io.swarmnet.control.tables;
 
-import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.EndpointMode;
 import io.swarmnet.control.model.Network;
 import io.swarmnet.control.model.NetworkAttachment;
@@ -12,6 +11,9 @@ import io.swarmnet.control.model.Task;
 import io.swarmnet.control.model.TaskEndpoint;
 import io.swarmnet.control.model.TaskState;
 import io.swarmnet.control.view.ClusterView;
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.Ipv4Subnet;
+import io.swarmnet.packet.MacAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -79,8 +81,8 @@ final class DesiredTablesBuilder {
             t.endpoints().forEach(e -> ids.add(e.networkId()));
         }
         ids.stream().sorted().map(view.networks()::get).filter(n -> n != null).forEach(n -> {
-            LocalNetwork ln = new LocalNetwork(n.id(), n.name(), n.vni(), Addresses.parseSubnet(n.subnet()),
-                    Addresses.parseIpv4(n.gateway()), n.mtu(), n.ingress(), n.internal());
+            LocalNetwork ln = new LocalNetwork(n.id(), n.name(), n.vni(), Ipv4Subnet.parse(n.subnet()),
+                    Ipv4Address.parse(n.gateway()), n.mtu(), n.ingress(), n.internal());
             if (networks.putIfAbsent(ln.vni(), ln) == null) {
                 local.put(n.id(), ln);
             }
@@ -99,7 +101,7 @@ final class DesiredTablesBuilder {
     private int vtep(Task task) {
         return vteps.computeIfAbsent(task.nodeId(), id -> {
             Node node = view.nodes().get(id);
-            return node == null ? 0 : Addresses.parseIpv4(node.advertiseAddr());
+            return node == null ? 0 : Ipv4Address.parse(node.advertiseAddr());
         });
     }
 
@@ -114,8 +116,8 @@ final class DesiredTablesBuilder {
             if (net == null) {
                 continue;
             }
-            int ip = Addresses.parseIpv4(e.ip());
-            long mac = Addresses.parseMac(e.mac());
+            int ip = Ipv4Address.parse(e.ip());
+            long mac = MacAddress.parse(e.mac());
             arp.putIfAbsent(new IpKey(net.vni(), ip), mac);
             if (isLocal) {
                 localEndpoints.put(new EndpointKey(task.id(), net.networkId()),
@@ -143,11 +145,11 @@ final class DesiredTablesBuilder {
             if (e == null || !e.networkId().equals(net.networkId()) || !(isLocal || view.isReady(node.id()))) {
                 return;
             }
-            int ip = Addresses.parseIpv4(e.ip());
-            long mac = Addresses.parseMac(e.mac());
+            int ip = Ipv4Address.parse(e.ip());
+            long mac = MacAddress.parse(e.mac());
             arp.putIfAbsent(new IpKey(net.vni(), ip), mac);
             if (!isLocal) {
-                fdb.putIfAbsent(new MacKey(net.vni(), mac), Addresses.parseIpv4(node.advertiseAddr()));
+                fdb.putIfAbsent(new MacKey(net.vni(), mac), Ipv4Address.parse(node.advertiseAddr()));
             }
         });
     }
@@ -161,11 +163,11 @@ final class DesiredTablesBuilder {
             List<Backend> backends = backends(service, net, false);
             int vip = 0;
             if (service.endpointMode() == EndpointMode.VIP && attachment.vip() != null) {
-                vip = Addresses.parseIpv4(attachment.vip());
+                vip = Ipv4Address.parse(attachment.vip());
                 IpKey key = new IpKey(net.vni(), vip);
                 services.putIfAbsent(key, new VirtualService(service.id(), service.name(), net.networkId(), net.vni(), vip, backends,
                         service.lbScheduler()));
-                arp.putIfAbsent(key, Addresses.macFor(vip));
+                arp.putIfAbsent(key, MacAddress.fromIpv4(vip));
             }
             // Docker serves no discovery on the ingress network: it only carries the mesh.
             if (!net.ingress()) {
@@ -188,7 +190,7 @@ final class DesiredTablesBuilder {
                 continue;
             }
             endpointOn(task, net.networkId()).ifPresent(e -> backends.add(new Backend(task.id(), task.nodeId(),
-                    Addresses.parseIpv4(e.ip()), Addresses.parseMac(e.mac()), vtep(task), isLocal(task),
+                    Ipv4Address.parse(e.ip()), MacAddress.parse(e.mac()), vtep(task), isLocal(task),
                     task.state() == TaskState.RUNNING ? BackendState.ACTIVE : BackendState.DRAINING, weightOf(task))));
         }
         return backends;
@@ -292,7 +294,7 @@ final class DesiredTablesBuilder {
         LocalNetwork net = local.get(ingress.get().id());
         int vip = service.networks().stream()
                 .filter(a -> a.networkId().equals(net.networkId()) && a.vip() != null)
-                .findFirst().map(a -> Addresses.parseIpv4(a.vip())).orElse(0);
+                .findFirst().map(a -> Ipv4Address.parse(a.vip())).orElse(0);
         return new PortMapping(service.id(), service.name(), port.protocol(), port.published(), port.target(),
                 PublishMode.INGRESS, net.vni(), vip, backends(service, net, false), port.proxied());
     }

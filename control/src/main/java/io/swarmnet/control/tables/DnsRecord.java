@@ -1,6 +1,6 @@
 package io.swarmnet.control.tables;
 
-import io.swarmnet.control.model.Addresses;
+import io.swarmnet.packet.Ipv4Address;
 import java.util.List;
 import java.util.Objects;
 
@@ -39,7 +39,7 @@ public record DnsRecord(List<Integer> addresses, List<String> pointers, List<Srv
 
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder(addresses.stream().map(Addresses::formatIpv4).toList().toString());
+        StringBuilder s = new StringBuilder(addresses.stream().map(Ipv4Address::toString).toList().toString());
         if (!pointers.isEmpty()) {
             s.append(" ptr ").append(pointers);
         }

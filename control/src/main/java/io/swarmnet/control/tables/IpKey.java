@@ -1,6 +1,6 @@
 package io.swarmnet.control.tables;
 
-import io.swarmnet.control.model.Addresses;
+import io.swarmnet.packet.Ipv4Address;
 
 /**
  * An IPv4 address on one overlay network: the key of the neighbour (IP to MAC) and
@@ -13,6 +13,6 @@ public record IpKey(int vni, int ip) {
 
     @Override
     public String toString() {
-        return vni + "/" + Addresses.formatIpv4(ip);
+        return vni + "/" + Ipv4Address.toString(ip);
     }
 }

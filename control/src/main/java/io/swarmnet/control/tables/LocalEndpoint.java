@@ -1,7 +1,8 @@
 package io.swarmnet.control.tables;
 
-import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.TaskState;
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.MacAddress;
 
 /**
  * A task on this node and its interface on one network: what the node must plumb (a TAP
@@ -20,6 +21,6 @@ public record LocalEndpoint(String taskId, String serviceId, String networkId, i
 
     @Override
     public String toString() {
-        return taskId + "@" + vni + "(" + Addresses.formatIpv4(ip) + ", " + Addresses.formatMac(mac) + ", " + state.label() + ")";
+        return taskId + "@" + vni + "(" + Ipv4Address.toString(ip) + ", " + MacAddress.toString(mac) + ", " + state.label() + ")";
     }
 }

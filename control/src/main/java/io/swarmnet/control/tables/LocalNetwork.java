@@ -1,7 +1,7 @@
 package io.swarmnet.control.tables;
 
-import io.swarmnet.control.model.Addresses;
-import io.swarmnet.control.model.Ipv4Subnet;
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.Ipv4Subnet;
 
 /**
  * An overlay network this node takes part in: the VNI its VTEP must accept and switch.
@@ -20,6 +20,6 @@ public record LocalNetwork(String networkId, String name, int vni, Ipv4Subnet su
 
     @Override
     public String toString() {
-        return name + "(vni " + vni + ", " + subnet + ", gw " + Addresses.formatIpv4(gateway) + ")";
+        return name + "(vni " + vni + ", " + subnet + ", gw " + Ipv4Address.toString(gateway) + ")";
     }
 }

@@ -1,6 +1,6 @@
 package io.swarmnet.control.tables;
 
-import io.swarmnet.control.model.Addresses;
+import io.swarmnet.packet.MacAddress;
 
 /**
  * A MAC address on one overlay network: the key of the forwarding table (MAC to VTEP).
@@ -12,6 +12,6 @@ public record MacKey(int vni, long mac) {
 
     @Override
     public String toString() {
-        return vni + "/" + Addresses.formatMac(mac);
+        return vni + "/" + MacAddress.toString(mac);
     }
 }

@@ -1,7 +1,7 @@
 package io.swarmnet.control.tables;
 
-import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.LbScheduler;
+import io.swarmnet.packet.Ipv4Address;
 import java.util.List;
 
 /**
@@ -35,7 +35,7 @@ public record VirtualService(String serviceId, String name, String networkId, in
 
     @Override
     public String toString() {
-        return name + "@" + vni + "/" + Addresses.formatIpv4(vip) + (scheduler != LbScheduler.RR ? "(" + scheduler.label() + ")" : "")
+        return name + "@" + vni + "/" + Ipv4Address.toString(vip) + (scheduler != LbScheduler.RR ? "(" + scheduler.label() + ")" : "")
                 + backends;
     }
 }

@@ -1,7 +1,5 @@
 package io.swarmnet.control.view;
 
-import io.swarmnet.control.model.Addresses;
-import io.swarmnet.control.model.Ipv4Subnet;
 import io.swarmnet.control.model.ModelJson;
 import io.swarmnet.control.model.Network;
 import io.swarmnet.control.model.NetworkAttachment;
@@ -11,6 +9,9 @@ import io.swarmnet.control.model.Service;
 import io.swarmnet.control.model.Task;
 import io.swarmnet.control.model.TaskEndpoint;
 import io.swarmnet.control.store.Keys;
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.Ipv4Subnet;
+import io.swarmnet.packet.MacAddress;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -73,14 +74,14 @@ public final class RecordSchema {
     static Node check(ClusterKey key, Node node) {
         requireId(key, node.id());
         try {
-            Addresses.parseIpv4(node.advertiseAddr());
+            Ipv4Address.parse(node.advertiseAddr());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("advertiseAddr: " + e.getMessage() + " (the underlay is IPv4)", e);
         }
         if (node.ingress() != null) {
             try {
-                Addresses.parseIpv4(node.ingress().ip());
-                Addresses.parseMac(node.ingress().mac());
+                Ipv4Address.parse(node.ingress().ip());
+                MacAddress.parse(node.ingress().mac());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("ingress endpoint: " + e.getMessage(), e);
             }
@@ -94,8 +95,8 @@ public final class RecordSchema {
         if (!Network.DRIVER_OVERLAY.equals(network.driver())) {
             throw new IllegalArgumentException("driver '" + network.driver() + "' is not supported, only overlay");
         }
-        Ipv4Subnet subnet = Addresses.parseSubnet(network.subnet());
-        int gateway = Addresses.parseIpv4(network.gateway());
+        Ipv4Subnet subnet = Ipv4Subnet.parse(network.subnet());
+        int gateway = Ipv4Address.parse(network.gateway());
         if (!subnet.contains(gateway)) {
             throw new IllegalArgumentException("gateway " + network.gateway() + " is outside subnet " + network.subnet());
         }
@@ -111,7 +112,7 @@ public final class RecordSchema {
                 throw new IllegalArgumentException("network " + a.networkId() + " is attached twice");
             }
             if (a.vip() != null) {
-                Addresses.parseIpv4(a.vip());
+                Ipv4Address.parse(a.vip());
             }
             a.aliases().forEach(RecordSchema::requireName);
         }
@@ -134,8 +135,8 @@ public final class RecordSchema {
             if (!networks.add(e.networkId())) {
                 throw new IllegalArgumentException("network " + e.networkId() + " has two endpoints");
             }
-            Addresses.parseIpv4(e.ip());
-            Addresses.parseMac(e.mac());
+            Ipv4Address.parse(e.ip());
+            MacAddress.parse(e.mac());
         }
         return task;
     }

@@ -2,8 +2,6 @@ package io.swarmnet.control.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.swarmnet.control.ipam.Ipv4;
-import io.swarmnet.control.ipam.Ipv4Subnet;
 import io.swarmnet.control.model.Network;
 import io.swarmnet.control.model.NetworkAttachment;
 import io.swarmnet.control.model.PublishMode;
@@ -14,6 +12,9 @@ import io.swarmnet.control.model.Task;
 import io.swarmnet.control.model.TaskEndpoint;
 import io.swarmnet.control.node.NodeStatus;
 import io.swarmnet.control.store.Keys;
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.Ipv4Subnet;
+import io.swarmnet.packet.MacAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,7 +49,7 @@ final class ClusterAudit {
             expected.put(AllocKeys.vni(n.vni()), Reservation.of(Reservation.NETWORK, n.id()));
             expected.put(AllocKeys.subnet(s), Reservation.of(Reservation.NETWORK, n.id()));
             expected.put(AllocKeys.networkUsers(n.id()), null);
-            expected.put(AllocKeys.ip(n.id(), Ipv4.parse(n.gateway())), Reservation.of(Reservation.GATEWAY, n.id()));
+            expected.put(AllocKeys.ip(n.id(), Ipv4Address.parse(n.gateway())), Reservation.of(Reservation.GATEWAY, n.id()));
             if (n.ingress()) {
                 expected.put(AllocKeys.INGRESS, Reservation.of(Reservation.NETWORK, n.id()));
             }
@@ -62,9 +63,9 @@ final class ClusterAudit {
             for (NetworkAttachment a : s.networks()) {
                 Network n = snap.networkById(a.networkId()).orElseThrow();
                 if (a.vip() != null) {
-                    assertThat(Ipv4Subnet.parse(n.subnet()).contains(Ipv4.parse(a.vip()))).isTrue();
+                    assertThat(Ipv4Subnet.parse(n.subnet()).contains(Ipv4Address.parse(a.vip()))).isTrue();
                     claim(addressesPerNetwork, n, a.vip());
-                    expected.put(AllocKeys.ip(n.id(), Ipv4.parse(a.vip())), Reservation.of(Reservation.VIP, s.id()));
+                    expected.put(AllocKeys.ip(n.id(), Ipv4Address.parse(a.vip())), Reservation.of(Reservation.VIP, s.id()));
                 }
             }
             for (PublishedPort p : s.ports()) {
@@ -82,12 +83,12 @@ final class ClusterAudit {
                     .containsExactlyElementsOf(s.networks().stream().map(NetworkAttachment::networkId).toList());
             for (TaskEndpoint e : t.endpoints()) {
                 Network n = snap.networkById(e.networkId()).orElseThrow();
-                assertThat(Ipv4Subnet.parse(n.subnet()).contains(Ipv4.parse(e.ip()))).isTrue();
-                assertThat(e.mac()).isEqualTo(Ipv4.mac(Ipv4.parse(e.ip())));
+                assertThat(Ipv4Subnet.parse(n.subnet()).contains(Ipv4Address.parse(e.ip()))).isTrue();
+                assertThat(e.mac()).isEqualTo(MacAddress.toString(MacAddress.fromIpv4(Ipv4Address.parse(e.ip()))));
                 claim(addressesPerNetwork, n, e.ip());
                 assertThat(macsPerNetwork.computeIfAbsent(n.id(), k -> new HashSet<>()).add(e.mac()))
                         .as("MAC %s handed out twice", e.mac()).isTrue();
-                expected.put(AllocKeys.ip(n.id(), Ipv4.parse(e.ip())), Reservation.ofTask(t.id(), s.id()));
+                expected.put(AllocKeys.ip(n.id(), Ipv4Address.parse(e.ip())), Reservation.ofTask(t.id(), s.id()));
             }
             for (PublishedPort p : s.ports()) {
                 if (p.mode() == PublishMode.HOST) {
@@ -103,8 +104,8 @@ final class ClusterAudit {
             Network n = e == null ? null : snap.networkById(e.networkId()).orElse(null);
             if (n != null) {
                 claim(addressesPerNetwork, n, e.ip());
-                assertThat(e.mac()).isEqualTo(Ipv4.mac(Ipv4.parse(e.ip())));
-                expected.put(AllocKeys.ip(n.id(), Ipv4.parse(e.ip())), Reservation.of(Reservation.NODE, status.node().id()));
+                assertThat(e.mac()).isEqualTo(MacAddress.toString(MacAddress.fromIpv4(Ipv4Address.parse(e.ip()))));
+                expected.put(AllocKeys.ip(n.id(), Ipv4Address.parse(e.ip())), Reservation.of(Reservation.NODE, status.node().id()));
             }
         }
         if (snap.initialized()) {
@@ -125,7 +126,7 @@ final class ClusterAudit {
     }
 
     private static void claim(Map<String, Set<String>> addresses, Network n, String ip) {
-        assertThat(Ipv4.parse(ip)).as("gateway handed out on %s", n.name()).isNotEqualTo(Ipv4.parse(n.gateway()));
+        assertThat(Ipv4Address.parse(ip)).as("gateway handed out on %s", n.name()).isNotEqualTo(Ipv4Address.parse(n.gateway()));
         assertThat(addresses.computeIfAbsent(n.id(), k -> new HashSet<>()).add(ip))
                 .as("address %s handed out twice on %s", ip, n.name()).isTrue();
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.swarmnet.control.cluster.ClusterException.Reason;
-import io.swarmnet.control.ipam.Ipv4;
 import io.swarmnet.control.model.EndpointMode;
 import io.swarmnet.control.model.LbScheduler;
 import io.swarmnet.control.model.Network;
@@ -23,6 +22,8 @@ import io.swarmnet.control.store.EtcdStore;
 import io.swarmnet.control.store.Keys;
 import io.swarmnet.control.store.StoreAddress;
 import io.swarmnet.control.testing.EtcdFixture;
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.MacAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -208,7 +209,7 @@ class ClusterStoreTest {
         assertThat(tasks).flatExtracting(Task::endpoints).extracting(TaskEndpoint::ip)
                 .containsExactlyInAnyOrder("10.0.9.3", "10.0.9.4", "10.0.9.5", "10.0.9.6", "10.0.9.7");
         TaskEndpoint first = tasks.get(0).endpoints().get(0);
-        assertThat(first.mac()).isEqualTo(Ipv4.mac(Ipv4.parse(first.ip())));
+        assertThat(first.mac()).isEqualTo(MacAddress.toString(MacAddress.fromIpv4(Ipv4Address.parse(first.ip()))));
     }
 
     @Test
@@ -280,7 +281,7 @@ class ClusterStoreTest {
         TaskEndpoint second = cluster.ensureIngressEndpoint(nodes.get(1)).orElseThrow();
 
         assertThat(first.networkId()).isEqualTo(ingress.id());
-        assertThat(first.mac()).isEqualTo(Ipv4.mac(Ipv4.parse(first.ip())));
+        assertThat(first.mac()).isEqualTo(MacAddress.toString(MacAddress.fromIpv4(Ipv4Address.parse(first.ip()))));
         assertThat(List.of(first.ip(), second.ip())).doesNotHaveDuplicates()
                 .doesNotContain(web.networks().get(0).vip(), cluster.read().tasksOf(web.id()).get(0).endpoints().get(0).ip());
         assertThat(cluster.ensureIngressEndpoint(nodes.get(0))).as("kept").contains(first);

@@ -1,8 +1,5 @@
 package io.swarmnet.control.tables;
 
-import static io.swarmnet.control.model.Addresses.macFor;
-import static io.swarmnet.control.model.Addresses.parseIpv4;
-import static io.swarmnet.control.model.Addresses.parseSubnet;
 import static io.swarmnet.control.testing.ClusterRecords.at;
 import static io.swarmnet.control.testing.ClusterRecords.draining;
 import static io.swarmnet.control.testing.ClusterRecords.ingress;
@@ -23,6 +20,9 @@ import io.swarmnet.control.model.Task;
 import io.swarmnet.control.model.TaskState;
 import io.swarmnet.control.view.ClusterView;
 import io.swarmnet.control.view.RecordKind;
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.Ipv4Subnet;
+import io.swarmnet.packet.MacAddress;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -44,7 +44,7 @@ class DesiredTablesTest {
     private static final int N2 = ip("192.0.2.12");
 
     private static int ip(String text) {
-        return parseIpv4(text);
+        return Ipv4Address.parse(text);
     }
 
     private static ClusterView.Editor cluster() {
@@ -73,11 +73,11 @@ class DesiredTablesTest {
     }
 
     private static Backend remote(String task, String node, String ip, BackendState state) {
-        return new Backend(task, node, ip(ip), macFor(ip(ip)), N2, false, state);
+        return new Backend(task, node, ip(ip), MacAddress.fromIpv4(ip(ip)), N2, false, state);
     }
 
     private static Backend local(String task, String ip) {
-        return new Backend(task, "n1", ip(ip), macFor(ip(ip)), ip("192.0.2.11"), true, BackendState.ACTIVE);
+        return new Backend(task, "n1", ip(ip), MacAddress.fromIpv4(ip(ip)), ip("192.0.2.11"), true, BackendState.ACTIVE);
     }
 
     @Test
@@ -88,7 +88,7 @@ class DesiredTablesTest {
         assertThat(DesiredTables.build(view, "n1", Set.of("back", "unknown")).networks().entries().keySet())
                 .containsExactlyInAnyOrder(INGRESS, FRONT, BACK);
         assertThat(n1(view).networks().get(FRONT))
-                .isEqualTo(new LocalNetwork("front", "front", FRONT, parseSubnet("10.0.1.0/24"),
+                .isEqualTo(new LocalNetwork("front", "front", FRONT, Ipv4Subnet.parse("10.0.1.0/24"),
                         ip("10.0.1.1"), 0, false, false));
         assertThat(n1(view).revision()).isEqualTo(10);
     }
@@ -102,11 +102,11 @@ class DesiredTablesTest {
                 .build(10);
         DesiredTables t = n1(view);
 
-        assertThat(t.arp().get(new IpKey(INGRESS, ip("10.0.0.101")))).isEqualTo(macFor(ip("10.0.0.101")));
-        assertThat(t.arp().get(new IpKey(INGRESS, ip("10.0.0.102")))).isEqualTo(macFor(ip("10.0.0.102")));
+        assertThat(t.arp().get(new IpKey(INGRESS, ip("10.0.0.101")))).isEqualTo(MacAddress.fromIpv4(ip("10.0.0.101")));
+        assertThat(t.arp().get(new IpKey(INGRESS, ip("10.0.0.102")))).isEqualTo(MacAddress.fromIpv4(ip("10.0.0.102")));
         assertThat(t.arp().get(new IpKey(INGRESS, ip("10.0.0.103")))).as("n3 is not ready").isNull();
-        assertThat(t.fdb().get(new MacKey(INGRESS, macFor(ip("10.0.0.102"))))).isEqualTo(N2);
-        assertThat(t.fdb().get(new MacKey(INGRESS, macFor(ip("10.0.0.101"))))).as("its own is a local port").isNull();
+        assertThat(t.fdb().get(new MacKey(INGRESS, MacAddress.fromIpv4(ip("10.0.0.102"))))).isEqualTo(N2);
+        assertThat(t.fdb().get(new MacKey(INGRESS, MacAddress.fromIpv4(ip("10.0.0.101"))))).as("its own is a local port").isNull();
     }
 
     @Test
@@ -114,11 +114,11 @@ class DesiredTablesTest {
         DesiredTables t = n1(cluster().build(10));
 
         assertThat(t.fdb().entries()).containsOnly(
-                entry(new MacKey(INGRESS, macFor(ip("10.0.0.4"))), N2),
-                entry(new MacKey(INGRESS, macFor(ip("10.0.0.5"))), N2),
-                entry(new MacKey(FRONT, macFor(ip("10.0.1.4"))), N2),
-                entry(new MacKey(FRONT, macFor(ip("10.0.1.5"))), N2),
-                entry(new MacKey(FRONT, macFor(ip("10.0.1.7"))), N2));
+                entry(new MacKey(INGRESS, MacAddress.fromIpv4(ip("10.0.0.4"))), N2),
+                entry(new MacKey(INGRESS, MacAddress.fromIpv4(ip("10.0.0.5"))), N2),
+                entry(new MacKey(FRONT, MacAddress.fromIpv4(ip("10.0.1.4"))), N2),
+                entry(new MacKey(FRONT, MacAddress.fromIpv4(ip("10.0.1.5"))), N2),
+                entry(new MacKey(FRONT, MacAddress.fromIpv4(ip("10.0.1.7"))), N2));
     }
 
     @Test
@@ -130,7 +130,7 @@ class DesiredTablesTest {
                 new IpKey(INGRESS, ip("10.0.0.5")),
                 new IpKey(FRONT, ip("10.0.1.2")), new IpKey(FRONT, ip("10.0.1.3")), new IpKey(FRONT, ip("10.0.1.4")),
                 new IpKey(FRONT, ip("10.0.1.5")), new IpKey(FRONT, ip("10.0.1.7")));
-        assertThat(t.arp().get(new IpKey(FRONT, ip("10.0.1.2")))).isEqualTo(macFor(ip("10.0.1.2")));
+        assertThat(t.arp().get(new IpKey(FRONT, ip("10.0.1.2")))).isEqualTo(MacAddress.fromIpv4(ip("10.0.1.2")));
     }
 
     @Test
@@ -139,7 +139,7 @@ class DesiredTablesTest {
 
         assertThat(t.localEndpoints().entries()).containsOnlyKeys(new EndpointKey("w1", "ingress"), new EndpointKey("w1", "front"));
         assertThat(t.localEndpoints().get(new EndpointKey("w1", "front"))).isEqualTo(
-                new LocalEndpoint("w1", "web", "front", FRONT, ip("10.0.1.3"), macFor(ip("10.0.1.3")), TaskState.RUNNING));
+                new LocalEndpoint("w1", "web", "front", FRONT, ip("10.0.1.3"), MacAddress.fromIpv4(ip("10.0.1.3")), TaskState.RUNNING));
     }
 
     @Test
@@ -180,7 +180,7 @@ class DesiredTablesTest {
                 .containsExactly(ip("10.0.0.3"), ip("10.0.0.4"), ip("10.0.0.5"));
         PortMapping host = t1.publishedPorts().get(new PortKey(PortProtocol.TCP, 9090));
         assertThat(host.mode()).isEqualTo(PublishMode.HOST);
-        assertThat(host.backends()).containsExactly(new Backend("w1", "n1", ip("10.0.0.3"), macFor(ip("10.0.0.3")),
+        assertThat(host.backends()).containsExactly(new Backend("w1", "n1", ip("10.0.0.3"), MacAddress.fromIpv4(ip("10.0.0.3")),
                 ip("192.0.2.11"), true, BackendState.ACTIVE));
 
         assertThat(without.publishedPorts().entries()).containsOnlyKeys(new PortKey(PortProtocol.TCP, 8080));
@@ -248,7 +248,7 @@ class DesiredTablesTest {
         e.put(state == TaskState.DRAINING ? draining(t) : t, 1);
         DesiredTables tables = DesiredTables.build(e.build(2), "n1", Set.of("front"));
 
-        assertThat(tables.fdb().entries().containsKey(new MacKey(FRONT, macFor(ip("10.0.1.3"))))).isEqualTo(inFdb);
+        assertThat(tables.fdb().entries().containsKey(new MacKey(FRONT, MacAddress.fromIpv4(ip("10.0.1.3"))))).isEqualTo(inFdb);
         assertThat(tables.services().get(new IpKey(FRONT, ip("10.0.1.2"))).backends())
                 .extracting(Backend::state).isEqualTo(backend == null ? List.of() : List.of(backend));
         assertThat(tables.dns().get(new DnsKey("front", "tasks.web")) != null).isEqualTo(inDns);
@@ -283,8 +283,8 @@ class DesiredTablesTest {
         assertThat(n1(view)).isEqualTo(a);
         assertThat(a.sameTables(n1(cluster().build(99)))).isTrue();
         TableDiff<MacKey, Integer> fdb = b.fdb().diffFrom(a.fdb());
-        assertThat(fdb.upserts()).containsOnlyKeys(new MacKey(FRONT, macFor(ip("10.0.1.9"))));
-        assertThat(fdb.removals()).containsOnly(new MacKey(FRONT, macFor(ip("10.0.1.7"))));
+        assertThat(fdb.upserts()).containsOnlyKeys(new MacKey(FRONT, MacAddress.fromIpv4(ip("10.0.1.9"))));
+        assertThat(fdb.removals()).containsOnly(new MacKey(FRONT, MacAddress.fromIpv4(ip("10.0.1.7"))));
         assertThat(b.services()).isEqualTo(a.services());
         assertThat(b.localEndpoints().diffFrom(a.localEndpoints()).isEmpty()).isTrue();
 
@@ -304,7 +304,7 @@ class DesiredTablesTest {
         DesiredTables t = n1(view);
 
         assertThat(t.networks().get(FRONT).networkId()).isEqualTo("front");
-        assertThat(t.fdb().get(new MacKey(FRONT, macFor(ip("10.0.1.7"))))).isEqualTo(N2);
+        assertThat(t.fdb().get(new MacKey(FRONT, MacAddress.fromIpv4(ip("10.0.1.7"))))).isEqualTo(N2);
         assertThat(t.dns().get(new DnsKey("front", "api")))
                 .isEqualTo(new DnsRecord(List.of(ip("10.0.1.7"))));
     }

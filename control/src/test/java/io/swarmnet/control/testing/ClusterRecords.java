@@ -1,6 +1,5 @@
 package io.swarmnet.control.testing;
 
-import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.EndpointMode;
 import io.swarmnet.control.model.Network;
 import io.swarmnet.control.model.NetworkAttachment;
@@ -15,6 +14,8 @@ import io.swarmnet.control.model.ServiceMode;
 import io.swarmnet.control.model.Task;
 import io.swarmnet.control.model.TaskEndpoint;
 import io.swarmnet.control.model.TaskState;
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.MacAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +74,6 @@ public final class ClusterRecords {
 
     /** An endpoint at {@code ip} with Docker's MAC for it. */
     public static TaskEndpoint at(String networkId, String ip) {
-        return new TaskEndpoint(networkId, ip, Addresses.formatMac(Addresses.macFor(Addresses.parseIpv4(ip))));
+        return new TaskEndpoint(networkId, ip, MacAddress.toString(MacAddress.fromIpv4(Ipv4Address.parse(ip))));
     }
 }

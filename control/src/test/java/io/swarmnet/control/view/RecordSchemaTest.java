@@ -64,7 +64,7 @@ class RecordSchemaTest {
                 Arguments.of("driver not overlay", Keys.network("net"),
                         json(net).replace("\"overlay\"", "\"bridge\""), "driver"),
                 Arguments.of("subnet with host bits", Keys.network("net"),
-                        json(net).replace("10.0.9.0/24", "10.0.9.5/24"), "host bits"),
+                        json(net).replace("10.0.9.0/24", "10.0.9.5/24"), "it should be 10.0.9.0/24"),
                 Arguments.of("gateway outside subnet", Keys.network("net"),
                         json(net).replace("10.0.9.1", "10.0.8.1"), "outside subnet"),
                 Arguments.of("vni out of range", Keys.network("net"),

@@ -9,7 +9,6 @@ import static io.swarmnet.control.testing.ClusterRecords.task;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.ModelJson;
 import io.swarmnet.control.store.EtcdStore;
 import io.swarmnet.control.store.Keys;
@@ -26,6 +25,7 @@ import io.swarmnet.control.view.ClusterView;
 import io.swarmnet.control.view.RecordKind;
 import io.swarmnet.control.view.ViewChange;
 import io.swarmnet.control.watch.ClusterWatcherTest.Recorder;
+import io.swarmnet.packet.Ipv4Address;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -135,7 +135,7 @@ class ClusterWatcherFailoverTest {
                 assertThat(changes).extracting(ViewChange::revision).as("watcher %d: the commit revisions", i)
                         .containsExactlyElementsOf(committed);
                 assertThat(w.view().sameContent(etcdState)).as("watcher %d ends at etcd's state", i).isTrue();
-                VirtualService web = tables.get(i).current().services().get(new IpKey(VNI, Addresses.parseIpv4("10.0.0.2")));
+                VirtualService web = tables.get(i).current().services().get(new IpKey(VNI, Ipv4Address.parse("10.0.0.2")));
                 assertThat(web.backends()).as("watcher %d: every task is a backend", i).hasSize(UPDATES);
                 LOG.info("watcher {}: reconnects {}, failovers {}, duplicates skipped {}", i,
                         w.metrics().reconnects(), w.metrics().failovers(), w.metrics().duplicatesSkipped());

@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.etcd.jetcd.Client;
-import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.ModelJson;
 import io.swarmnet.control.model.NodeState;
 import io.swarmnet.control.store.EtcdStore;
@@ -32,6 +31,7 @@ import io.swarmnet.control.view.ClusterViewListener;
 import io.swarmnet.control.view.RecordKind;
 import io.swarmnet.control.view.ViewChange;
 import io.swarmnet.control.view.ViewUpdate;
+import io.swarmnet.packet.Ipv4Address;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -292,7 +292,7 @@ class ClusterWatcherTest {
     }
 
     private static Set<String> backendNodes(DesiredTables tables) {
-        VirtualService web = tables.services().get(new IpKey(VNI, Addresses.parseIpv4("10.0.9.2")));
+        VirtualService web = tables.services().get(new IpKey(VNI, Ipv4Address.parse("10.0.9.2")));
         return web == null ? Set.of() : Set.copyOf(web.backends().stream().map(Backend::nodeId).toList());
     }
 

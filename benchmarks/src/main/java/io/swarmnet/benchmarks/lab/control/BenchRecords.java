@@ -1,6 +1,5 @@
 package io.swarmnet.benchmarks.lab.control;
 
-import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.EndpointMode;
 import io.swarmnet.control.model.Network;
 import io.swarmnet.control.model.NetworkAttachment;
@@ -9,6 +8,8 @@ import io.swarmnet.control.model.ServiceMode;
 import io.swarmnet.control.model.Task;
 import io.swarmnet.control.model.TaskEndpoint;
 import io.swarmnet.control.model.TaskState;
+import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.MacAddress;
 import java.util.List;
 import java.util.Map;
 
@@ -62,7 +63,7 @@ final class BenchRecords {
     }
 
     private static Task task(String id, int slot, String nodeId, String ip) {
-        String mac = Addresses.formatMac(Addresses.macFor(Addresses.parseIpv4(ip)));
+        String mac = MacAddress.toString(MacAddress.fromIpv4(Ipv4Address.parse(ip)));
         return new Task(Task.SCHEMA_VERSION, id, SERVICE_ID, slot, nodeId, TaskState.RUNNING,
                 List.of(new TaskEndpoint(NETWORK_ID, ip, mac)));
     }

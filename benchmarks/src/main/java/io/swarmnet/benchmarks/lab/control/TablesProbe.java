@@ -1,6 +1,5 @@
 package io.swarmnet.benchmarks.lab.control;
 
-import io.swarmnet.control.model.Addresses;
 import io.swarmnet.control.model.Node;
 import io.swarmnet.control.store.EtcdStore;
 import io.swarmnet.control.store.Keys;
@@ -15,6 +14,7 @@ import io.swarmnet.control.tables.IpKey;
 import io.swarmnet.control.tables.VirtualService;
 import io.swarmnet.control.view.ViewUpdate;
 import io.swarmnet.control.watch.ClusterWatcher;
+import io.swarmnet.packet.Ipv4Address;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -119,7 +119,7 @@ public final class TablesProbe {
     }
 
     private ClusterWatcher startTables(EtcdStore store, String nodeId, boolean logChanges) throws InterruptedException {
-        IpKey vip = new IpKey(BenchRecords.VNI, Addresses.parseIpv4(BenchRecords.VIP));
+        IpKey vip = new IpKey(BenchRecords.VNI, Ipv4Address.parse(BenchRecords.VIP));
         DesiredTablesPublisher publisher = new DesiredTablesPublisher(nodeId);
         publisher.addListener((previous, current) -> {
             long now = System.nanoTime();

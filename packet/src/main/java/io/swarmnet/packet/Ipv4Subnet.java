@@ -1,4 +1,4 @@
-package io.swarmnet.control.ipam;
+package io.swarmnet.packet;
 
 /**
  * An IPv4 subnet in CIDR form, such as {@code 10.0.9.0/24}: a network address with every
@@ -14,7 +14,7 @@ public record Ipv4Subnet(int network, int prefixLength) {
             throw new IllegalArgumentException("prefix length must be 0-32, not " + prefixLength);
         }
         if ((network & ~mask(prefixLength)) != 0) {
-            throw new IllegalArgumentException(Ipv4.format(network) + "/" + prefixLength + " has host bits set");
+            throw new IllegalArgumentException(Ipv4Address.toString(network) + "/" + prefixLength + " has host bits set");
         }
     }
 
@@ -32,7 +32,7 @@ public record Ipv4Subnet(int network, int prefixLength) {
         int address;
         int length;
         try {
-            address = Ipv4.parse(text.substring(0, slash));
+            address = Ipv4Address.parse(text.substring(0, slash));
             String digits = text.substring(slash + 1);
             if (digits.isEmpty() || digits.length() > 2 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw new IllegalArgumentException("bad prefix length");
@@ -46,13 +46,13 @@ public record Ipv4Subnet(int network, int prefixLength) {
         }
         int network = address & mask(length);
         if (network != address) {
-            throw new IllegalArgumentException("invalid subnet " + text + ": it should be " + Ipv4.format(network) + "/" + length);
+            throw new IllegalArgumentException("invalid subnet " + text + ": it should be " + Ipv4Address.toString(network) + "/" + length);
         }
         return new Ipv4Subnet(network, length);
     }
 
-    static int mask(int prefixLength) {
-        return prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
+    private static int mask(int prefixLength) {
+        return Ipv4Address.mask(prefixLength);
     }
 
     /** How many addresses it spans, network and broadcast included. */
@@ -94,11 +94,11 @@ public record Ipv4Subnet(int network, int prefixLength) {
 
     /** A key- and file-name-safe form: {@code 10.0.9.0-24}. */
     public String keyForm() {
-        return Ipv4.format(network) + "-" + prefixLength;
+        return Ipv4Address.toString(network) + "-" + prefixLength;
     }
 
     @Override
     public String toString() {
-        return Ipv4.format(network) + "/" + prefixLength;
+        return Ipv4Address.toString(network) + "/" + prefixLength;
     }
 }
