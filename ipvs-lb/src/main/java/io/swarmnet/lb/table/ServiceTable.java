@@ -2,6 +2,7 @@ package io.swarmnet.lb.table;
 
 import io.swarmnet.lb.scheduler.SchedulerType;
 import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.LongLongMap;
 import io.swarmnet.packet.MacAddress;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,13 +20,13 @@ public final class ServiceTable {
     public static final ServiceTable EMPTY = builder(0).build();
 
     private final long version;
-    private final LongIntMap index;
+    private final LongLongMap index;
     private final VirtualServer[] services;
 
     private ServiceTable(long version, VirtualServer[] services) {
         this.version = version;
         this.services = services;
-        this.index = new LongIntMap(services.length);
+        this.index = new LongLongMap(services.length);
         for (int i = 0; i < services.length; i++) {
             index.put(key(services[i].vni(), services[i].vip()), i);
         }
@@ -51,7 +52,7 @@ public final class ServiceTable {
 
     /** Returns the VIP {@code vip} of network {@code vni}, or {@code null}. */
     public VirtualServer service(int vni, int vip) {
-        int i = index.get(key(vni, vip), -1);
+        int i = (int) index.get(key(vni, vip), -1);
         return i < 0 ? null : services[i];
     }
 

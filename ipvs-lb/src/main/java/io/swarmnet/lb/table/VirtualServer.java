@@ -3,6 +3,7 @@ package io.swarmnet.lb.table;
 import io.swarmnet.lb.scheduler.Scheduler;
 import io.swarmnet.lb.scheduler.SchedulerType;
 import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.LongLongMap;
 import io.swarmnet.packet.MacAddress;
 import java.util.Arrays;
 import java.util.Collections;
@@ -21,7 +22,7 @@ public final class VirtualServer {
     private final long vipMac;
     private final SchedulerType schedulerType;
     private final Backend[] backends;
-    private final LongIntMap byIp;
+    private final LongLongMap byIp;
     private final Scheduler scheduler;
 
     VirtualServer(String name, int vni, int vip, long vipMac, SchedulerType schedulerType, Backend[] backends,
@@ -32,7 +33,7 @@ public final class VirtualServer {
         this.vipMac = vipMac;
         this.schedulerType = schedulerType;
         this.backends = backends;
-        this.byIp = new LongIntMap(backends.length);
+        this.byIp = new LongLongMap(backends.length);
         int active = 0;
         for (int i = 0; i < backends.length; i++) {
             byIp.put(backends[i].ip() & 0xFFFF_FFFFL, i);
@@ -99,7 +100,7 @@ public final class VirtualServer {
 
     /** Returns the index of the backend at {@code ip}, or -1. */
     public int indexOf(int ip) {
-        return byIp.get(ip & 0xFFFF_FFFFL, -1);
+        return (int) byIp.get(ip & 0xFFFF_FFFFL, -1);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.swarmnet.vxlan.fdb;
 
 import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.packet.LongLongMap;
 import io.swarmnet.packet.MacAddress;
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package io.swarmnet.vxlan.fdb;
+package io.swarmnet.packet;
 
 import java.util.Arrays;
 
@@ -9,11 +9,12 @@ import java.util.Arrays;
  *
  * <p>Linear probing over a power-of-two table kept at most half full; Fibonacci hashing
  * spreads the keys, which share their high bits (MACs of one network all start 02:42).
- * Filled by {@link #put} while a table is built, then only read: the {@link OverlayTables}
- * that own it are published through a volatile reference, so readers on other threads see
- * it complete. WARNING: never {@link #put} into a map that has been published.
+ * Filled by {@link #put} while a table is built, then only read: the tables that own it
+ * (the overlay's FDB and ARP, the load balancer's VIP and backend indexes) are published
+ * through a volatile reference, so readers on other threads see it complete.
+ * WARNING: never {@link #put} into a map that has been published.
  */
-final class LongLongMap {
+public final class LongLongMap {
     /** Marks a free slot; keys are never negative. */
     private static final long FREE = -1L;
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
@@ -23,7 +24,7 @@ final class LongLongMap {
     private int shift;
     private int size;
 
-    LongLongMap(int expected) {
+    public LongLongMap(int expected) {
         int capacity = Integer.highestOneBit(Math.max(4, expected * 2 - 1)) << 1;
         allocate(capacity);
     }
@@ -35,12 +36,12 @@ final class LongLongMap {
         shift = 64 - Integer.numberOfTrailingZeros(capacity);
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
     /** Returns the value for {@code key}, or {@code missing} if there is none. */
-    long get(long key, long missing) {
+    public long get(long key, long missing) {
         long[] k = keys;
         int mask = k.length - 1;
         for (int i = slot(key); ; i = (i + 1) & mask) {
@@ -54,7 +55,7 @@ final class LongLongMap {
         }
     }
 
-    boolean containsKey(long key) {
+    public boolean containsKey(long key) {
         long[] k = keys;
         int mask = k.length - 1;
         for (int i = slot(key); ; i = (i + 1) & mask) {
@@ -69,7 +70,7 @@ final class LongLongMap {
     }
 
     /** Maps {@code key} to {@code value}, replacing an earlier value. */
-    void put(long key, long value) {
+    public void put(long key, long value) {
         if (key < 0) {
             throw new IllegalArgumentException("negative key " + key);
         }
@@ -92,7 +93,7 @@ final class LongLongMap {
     }
 
     /** Calls {@code visitor} for every entry, in no particular order. */
-    void forEach(Visitor visitor) {
+    public void forEach(Visitor visitor) {
         for (int i = 0; i < keys.length; i++) {
             if (keys[i] != FREE) {
                 visitor.visit(keys[i], values[i]);
@@ -102,7 +103,7 @@ final class LongLongMap {
 
     /** Receives the entries of {@link #forEach}. */
     @FunctionalInterface
-    interface Visitor {
+    public interface Visitor {
         void visit(long key, long value);
     }
 
