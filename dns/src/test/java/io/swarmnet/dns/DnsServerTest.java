@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.swarmnet.dns.FakeUpstream.Mode;
 import io.swarmnet.sys.Netns;
+import io.swarmnet.sys.testing.TestNamespace;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -20,8 +21,6 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -116,10 +115,10 @@ class DnsServerTest {
     @Test
     @Tag("privileged")
     void aTaskNamespaceGetsItsOwnResolverAt127_0_0_11() throws Exception {
-        String ns = "sndns" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
-        run("ip", "netns", "add", ns);
-        try (Netns netns = Netns.named(ns)) {
-            run("ip", "-n", ns, "link", "set", "lo", "up");
+        String name;
+        try (TestNamespace task = TestNamespace.create("sndns")) {
+            name = task.name();
+            Netns netns = task.netns();
             try (DnsEndpoint endpoint = server.open(netns, DnsServer.TASK_ADDRESS, List.of(FRONT))) {
                 byte[] inside = netns.call(() -> udp(DnsServer.TASK_ADDRESS, query("web", Type.A), 2000));
                 byte[] insideTcp = netns.call(() -> tcp(DnsServer.TASK_ADDRESS, query("web", Type.A)));
@@ -130,17 +129,7 @@ class DnsServerTest {
                 assertThatThrownBy(() -> udp(DnsServer.TASK_ADDRESS, query("web", Type.A), 300))
                         .isInstanceOf(IOException.class);
             }
-        } finally {
-            run("ip", "netns", "del", ns);
         }
-        assertThat(Files.exists(Netns.NAMED_DIR.resolve(ns))).isFalse();
-    }
-
-    private static void run(String... argv) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", argv) + " failed: " + new String(p.getInputStream().readAllBytes()));
-        }
+        assertThat(Files.exists(Netns.NAMED_DIR.resolve(name))).isFalse();
     }
 }

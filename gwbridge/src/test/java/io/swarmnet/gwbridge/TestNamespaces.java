@@ -1,86 +1,61 @@
 package io.swarmnet.gwbridge;
 
 import io.swarmnet.sys.Netns;
+import io.swarmnet.sys.testing.TestNamespace;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
- * The network namespaces of one test, named {@code gwb<random>-<role>} so parallel runs
- * never collide, built with {@code ip} (test scaffolding only) and all removed by
- * {@link #close()} whatever the test did.
+ * The network namespaces of one test by role (host, task, outside), each a
+ * {@link TestNamespace}, all removed by {@link #close()} whatever the test did.
  */
 final class TestNamespaces implements AutoCloseable {
-    private final String prefix = String.format("gwb%06x", ThreadLocalRandom.current().nextInt(1 << 24));
-    private final List<String> names = new ArrayList<>();
-    private final List<Netns> opened = new ArrayList<>();
+    private final Map<String, TestNamespace> byName = new LinkedHashMap<>();
 
-    /** Creates namespace {@code <prefix>-role} with its loopback up and returns its name. */
+    /** Creates a namespace for {@code role}, its loopback up, and returns its name. */
     String create(String role) throws IOException {
-        String name = prefix + "-" + role;
-        run("ip", "netns", "add", name);
-        names.add(name);
-        ip(name, "link", "set", "lo", "up");
-        return name;
+        TestNamespace ns = TestNamespace.create("gwb" + role);
+        byName.put(ns.name(), ns);
+        return ns.name();
     }
 
-    /** Opens {@code name}; closed with the rest. */
-    Netns open(String name) throws IOException {
-        Netns netns = Netns.named(name);
-        opened.add(netns);
-        return netns;
+    /** The namespace {@code name}, opened; closed with the rest. */
+    Netns open(String name) {
+        return namespace(name).netns();
     }
 
     /** Runs {@code ip -n NAME args...} and returns its output. */
     String ip(String name, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("ip", "-n", name));
-        command.addAll(Arrays.asList(args));
-        return run(command.toArray(new String[0]));
+        return namespace(name).ip(args);
     }
 
     /** Runs {@code command} inside namespace {@code name} and returns its output. */
     String exec(String name, String... command) throws IOException {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
-        full.addAll(Arrays.asList(command));
-        return run(full.toArray(new String[0]));
+        return namespace(name).exec(command);
     }
 
     static String run(String... command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException("timed out: " + String.join(" ", command));
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted: " + String.join(" ", command), e);
+        return TestNamespace.run(command);
+    }
+
+    private TestNamespace namespace(String name) {
+        TestNamespace ns = byName.get(name);
+        if (ns == null) {
+            throw new IllegalArgumentException("no test namespace " + name + "; have " + byName.keySet());
         }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " exited " + process.exitValue() + ": " + output);
-        }
-        return output;
+        return ns;
     }
 
     @Override
     public void close() throws IOException {
         IOException failure = null;
-        for (Netns netns : opened) {
+        List<TestNamespace> all = new ArrayList<>(byName.values());
+        for (int i = all.size() - 1; i >= 0; i--) {
             try {
-                netns.close();
-            } catch (IOException e) {
-                failure = e;
-            }
-        }
-        for (int i = names.size() - 1; i >= 0; i--) {
-            try {
-                run("ip", "netns", "del", names.get(i));
+                all.get(i).close();
             } catch (IOException e) {
                 failure = e;
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.swarmnet.sys.testing.TestNamespace;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -44,7 +45,7 @@ class CpuSteeringTest {
     void create() throws IOException {
         CpuSet mine = Resource.threadAffinity();
         assumeTrue(mine.contains(0) && mine.contains(1), "needs CPUs 0 and 1, has " + mine);
-        ns = TestNamespace.create();
+        ns = TestNamespace.create("sys");
         ns.ip("link", "set", "lo", "up");
         ns.disableIpv6();
     }

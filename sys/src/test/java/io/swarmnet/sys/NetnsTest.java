@@ -3,6 +3,7 @@ package io.swarmnet.sys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.swarmnet.sys.testing.TestNamespace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ class NetnsTest {
 
     @BeforeEach
     void create() throws IOException {
-        ns = TestNamespace.create();
+        ns = TestNamespace.create("sys");
     }
 
     @AfterEach

@@ -3,6 +3,7 @@ package io.swarmnet.sys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.swarmnet.sys.testing.TestNamespace;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +30,7 @@ class NftablesTest {
 
     @BeforeEach
     void create() throws IOException {
-        ns = TestNamespace.create();
+        ns = TestNamespace.create("sys");
         nft = Nftables.open(ns.netns());
     }
 

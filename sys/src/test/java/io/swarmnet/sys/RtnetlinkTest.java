@@ -3,6 +3,7 @@ package io.swarmnet.sys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.swarmnet.sys.testing.TestNamespace;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +30,8 @@ class RtnetlinkTest {
 
     @BeforeEach
     void create() throws IOException {
-        a = TestNamespace.create();
-        b = TestNamespace.create();
+        a = TestNamespace.create("sys");
+        b = TestNamespace.create("sys");
         rtnl = Rtnetlink.open(a.netns());
     }
 

@@ -3,6 +3,7 @@ package io.swarmnet.sys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.swarmnet.sys.testing.TestNamespace;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,7 @@ class SysctlTest {
 
     @BeforeEach
     void create() throws IOException {
-        ns = TestNamespace.create();
+        ns = TestNamespace.create("sys");
     }
 
     @AfterEach

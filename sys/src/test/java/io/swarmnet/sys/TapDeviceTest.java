@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.swarmnet.sys.testing.TestNamespace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ class TapDeviceTest {
 
     @BeforeEach
     void create() throws IOException {
-        ns = TestNamespace.create();
+        ns = TestNamespace.create("sys");
         rtnl = Rtnetlink.open(ns.netns());
         ns.disableIpv6();
     }

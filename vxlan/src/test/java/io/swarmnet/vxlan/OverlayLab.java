@@ -3,6 +3,7 @@ package io.swarmnet.vxlan;
 import io.swarmnet.packet.Ipv4Address;
 import io.swarmnet.packet.MacAddress;
 import io.swarmnet.sys.TapDevice;
+import io.swarmnet.sys.testing.TestNamespace;
 import io.swarmnet.vxlan.port.TapPort;
 import io.swarmnet.vxlan.vtep.Transport;
 import io.swarmnet.vxlan.vtep.Vtep;
@@ -25,15 +26,15 @@ public final class OverlayLab implements AutoCloseable {
 
     /** Undo steps, run last-in first-out by {@link #close()}. */
     private final Deque<AutoCloseable> undo = new ArrayDeque<>();
-    private final Namespace hostA;
-    private final Namespace hostB;
+    private final TestNamespace hostA;
+    private final TestNamespace hostB;
     private int taps;
 
     public OverlayLab() throws IOException {
         boolean success = false;
         try {
-            hostA = track(Namespace.create("ha"));
-            hostB = track(Namespace.create("hb"));
+            hostA = track(TestNamespace.create("vxha"));
+            hostB = track(TestNamespace.create("vxhb"));
             hostA.ip("link", "add", "ul0", "mtu", Integer.toString(UNDERLAY_MTU), "type", "veth",
                     "peer", "name", "ul0", "mtu", Integer.toString(UNDERLAY_MTU), "netns", hostB.name());
             configureUnderlay(hostA, HOST_A);
@@ -46,25 +47,25 @@ public final class OverlayLab implements AutoCloseable {
         }
     }
 
-    private static void configureUnderlay(Namespace host, int address) throws IOException {
+    private static void configureUnderlay(TestNamespace host, int address) throws IOException {
         host.ip("addr", "add", Ipv4Address.toString(address) + "/24", "dev", "ul0");
         host.ip("link", "set", "ul0", "up");
     }
 
-    public Namespace hostA() {
+    public TestNamespace hostA() {
         return hostA;
     }
 
-    public Namespace hostB() {
+    public TestNamespace hostB() {
         return hostB;
     }
 
     /** Starts a swarmnet VTEP whose sockets live in {@code host}, on its underlay address. */
-    public Vtep startVtep(Namespace host, int address, Transport transport) throws IOException {
+    public Vtep startVtep(TestNamespace host, int address, Transport transport) throws IOException {
         return startVtep(host, VtepConfig.builder(address).transport(transport).build());
     }
 
-    public Vtep startVtep(Namespace host, VtepConfig config) throws IOException {
+    public Vtep startVtep(TestNamespace host, VtepConfig config) throws IOException {
         Vtep vtep = track(Vtep.create(config));
         host.netns().call(() -> {
             vtep.bind();
@@ -77,8 +78,8 @@ public final class OverlayLab implements AutoCloseable {
      * Creates a task namespace whose eth0 is a TAP of {@code vtep}'s host attached to network
      * {@code vni}, addressed {@code ip}/24.
      */
-    public Task attachTask(Vtep vtep, Namespace host, int vni, int ip) throws IOException {
-        Namespace ns = track(Namespace.create("t"));
+    public Task attachTask(Vtep vtep, TestNamespace host, int vni, int ip) throws IOException {
+        TestNamespace ns = track(TestNamespace.create("vxt"));
         disableIpv6(ns);
         String tapName = "vxtap" + (taps++);
         // A queue per event loop of the VTEP, as the agent opens them; the VTEP closes them on failure.
@@ -96,7 +97,7 @@ public final class OverlayLab implements AutoCloseable {
      * Builds Linux's own overlay on {@code host}, as Docker does: a bridge with a
      * {@code vxlan nolearning} device for {@code vni} sourced from {@code address}.
      */
-    public void startKernelVtep(Namespace host, int address, int vni) throws IOException {
+    public void startKernelVtep(TestNamespace host, int address, int vni) throws IOException {
         host.ip("link", "add", "br0", "mtu", Integer.toString(OVERLAY_MTU), "type", "bridge");
         host.ip("link", "add", "vx0", "mtu", Integer.toString(OVERLAY_MTU), "type", "vxlan", "id", Integer.toString(vni),
                 "local", Ipv4Address.toString(address), "dstport", "4789", "nolearning");
@@ -110,8 +111,8 @@ public final class OverlayLab implements AutoCloseable {
      * transmit checksum offload off if a swarmnet VTEP is to read its traffic (see
      * {@link TxChecksum} for why).
      */
-    public Task attachKernelTask(Namespace host, int ip, boolean resolveChecksums) throws IOException {
-        Namespace ns = track(Namespace.create("t"));
+    public Task attachKernelTask(TestNamespace host, int ip, boolean resolveChecksums) throws IOException {
+        TestNamespace ns = track(TestNamespace.create("vxt"));
         disableIpv6(ns);
         String hostEnd = "vxv" + (taps++);
         host.ip("link", "add", hostEnd, "mtu", Integer.toString(OVERLAY_MTU), "type", "veth",
@@ -127,7 +128,7 @@ public final class OverlayLab implements AutoCloseable {
     }
 
     /** Tells the kernel VTEP on {@code host} that {@code remote} lives behind {@code vtep}, statically. */
-    public void kernelFdb(Namespace host, Task remote, int vtep) throws IOException {
+    public void kernelFdb(TestNamespace host, Task remote, int vtep) throws IOException {
         host.exec("bridge", "fdb", "append", MacAddress.toString(remote.mac()), "dev", "vx0",
                 "dst", Ipv4Address.toString(vtep), "self", "permanent");
     }
@@ -139,13 +140,13 @@ public final class OverlayLab implements AutoCloseable {
     }
 
     private static void configureEth0(Task task) throws IOException {
-        Namespace ns = task.ns();
+        TestNamespace ns = task.ns();
         ns.ip("link", "set", "eth0", "address", MacAddress.toString(task.mac()), "mtu", Integer.toString(OVERLAY_MTU));
         ns.ip("addr", "add", Ipv4Address.toString(task.ip()) + "/24", "dev", "eth0");
         ns.ip("link", "set", "eth0", "up");
     }
 
-    private static void disableIpv6(Namespace ns) throws IOException {
+    private static void disableIpv6(TestNamespace ns) throws IOException {
         // Router solicitations and MLD reports would be counted as flood drops and cloud
         // the counters the tests assert on.
         ns.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
@@ -177,17 +178,17 @@ public final class OverlayLab implements AutoCloseable {
 
     /** A task: its namespace, overlay address, Docker-style MAC, and its port if a swarmnet VTEP serves it. */
     public static final class Task {
-        private final Namespace ns;
+        private final TestNamespace ns;
         private final int ip;
         private final TapPort port;
 
-        Task(Namespace ns, int ip, TapPort port) {
+        Task(TestNamespace ns, int ip, TapPort port) {
             this.ns = ns;
             this.ip = ip;
             this.port = port;
         }
 
-        public Namespace ns() {
+        public TestNamespace ns() {
             return ns;
         }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.swarmnet.sys.CpuSet;
 import io.swarmnet.sys.Resource;
+import io.swarmnet.sys.testing.TestNamespace;
 import io.swarmnet.vxlan.vtep.Vtep;
 import io.swarmnet.vxlan.vtep.VtepConfig;
 import java.io.IOException;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class ShardedTwoHostOverlayTest extends TwoHostOverlayTest {
     @Override
-    Vtep start(OverlayLab lab, Namespace host, int address) throws IOException {
+    Vtep start(OverlayLab lab, TestNamespace host, int address) throws IOException {
         CpuSet mine = Resource.threadAffinity();
         assumeTrue(mine.contains(0) && mine.contains(1), "needs CPUs 0 and 1, has " + mine);
         // Gathering from 2,000 packets a second: the digesting TCP helper moves 10-20 MB/s,

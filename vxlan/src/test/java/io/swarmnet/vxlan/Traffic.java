@@ -1,6 +1,7 @@
 package io.swarmnet.vxlan;
 
 import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.sys.testing.TestNamespace;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -44,7 +45,7 @@ public final class Traffic {
      * it connects. Were it ever made elsewhere (the root namespace routes these test
      * addresses to the real network), the bind fails and nothing leaves the machine.
      */
-    public static Digest[] tcp(Namespace client, int clientIp, Namespace server, int serverIp, int port, long bytes,
+    public static Digest[] tcp(TestNamespace client, int clientIp, TestNamespace server, int serverIp, int port, long bytes,
                                long seed, int timeoutSeconds) throws IOException {
         InetSocketAddress address = new InetSocketAddress(toInet(serverIp), port);
         InetSocketAddress local = new InetSocketAddress(toInet(clientIp), 0);
@@ -145,7 +146,7 @@ public final class Traffic {
      * {@code client} (bound to {@code clientIp}, see {@link #tcp} for why) to a UDP echo in
      * {@code server}, one at a time; returns how many came back intact within a second each.
      */
-    public static int udpEcho(Namespace client, int clientIp, Namespace server, int serverIp, int port, int count,
+    public static int udpEcho(TestNamespace client, int clientIp, TestNamespace server, int serverIp, int port, int count,
                               int size) throws IOException {
         InetSocketAddress address = new InetSocketAddress(toInet(serverIp), port);
         InetSocketAddress local = new InetSocketAddress(toInet(clientIp), 0);

@@ -3,6 +3,7 @@ package io.swarmnet.vxlan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swarmnet.packet.Ipv4Address;
+import io.swarmnet.sys.testing.TestNamespace;
 import io.swarmnet.vxlan.OverlayLab.Task;
 import io.swarmnet.vxlan.fdb.OverlayTables;
 import io.swarmnet.vxlan.vtep.DropReason;
@@ -63,7 +64,7 @@ class TwoHostOverlayTest {
     }
 
     /** Starts a host's VTEP: one event loop, as the agent's default. */
-    Vtep start(OverlayLab lab, Namespace host, int address) throws IOException {
+    Vtep start(OverlayLab lab, TestNamespace host, int address) throws IOException {
         return lab.startVtep(host, address, Transport.EPOLL);
     }
 

@@ -3,6 +3,7 @@ package io.swarmnet.vxlan;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.swarmnet.sys.LibC;
+import io.swarmnet.sys.testing.TestNamespace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -31,7 +32,7 @@ final class TxChecksum {
     }
 
     /** Turns transmit checksum offload (and with it TSO) off on {@code device} in {@code ns}. */
-    static void disable(Namespace ns, String device) throws IOException {
+    static void disable(TestNamespace ns, String device) throws IOException {
         ns.netns().call(() -> {
             ByteBuf mem = Unpooled.directBuffer(IFREQ_SIZE + 8).setZero(0, IFREQ_SIZE + 8);
             int fd = LibC.INSTANCE.socket(AF_INET, SOCK_DGRAM, 0);

@@ -8,6 +8,7 @@ import io.swarmnet.packet.Ipv4Address;
 import io.swarmnet.sys.CpuSet;
 import io.swarmnet.sys.Resource;
 import io.swarmnet.sys.TapDevice;
+import io.swarmnet.sys.testing.TestNamespace;
 import io.swarmnet.vxlan.fdb.OverlayTables;
 import io.swarmnet.vxlan.port.TapPort;
 import io.swarmnet.vxlan.vtep.Vtep;
@@ -32,7 +33,7 @@ class VtepLifecycleTest {
 
     @Test
     void walksThroughItsLifecycleAndRefusesWhatIsOutOfOrder() throws IOException {
-        try (Namespace host = Namespace.create("lc")) {
+        try (TestNamespace host = TestNamespace.create("vxlc")) {
             host.ip("link", "add", "d0", "type", "veth", "peer", "name", "d1");
             host.ip("addr", "add", Ipv4Address.toString(ADDRESS) + "/24", "dev", "d0");
             host.ip("link", "set", "d0", "up");
@@ -79,7 +80,7 @@ class VtepLifecycleTest {
 
     @Test
     void survivesATaskNamespaceRemovedUnderAnAttachedPort() throws IOException, InterruptedException {
-        try (Namespace host = Namespace.create("lc")) {
+        try (TestNamespace host = TestNamespace.create("vxlc")) {
             host.ip("link", "add", "d0", "type", "veth", "peer", "name", "d1");
             host.ip("addr", "add", Ipv4Address.toString(ADDRESS) + "/24", "dev", "d0");
             host.ip("link", "set", "d0", "up");
@@ -91,7 +92,7 @@ class VtepLifecycleTest {
                 });
                 int others = tunDescriptors();
                 TapPort port;
-                try (Namespace task = Namespace.create("lt")) {
+                try (TestNamespace task = TestNamespace.create("vxlt")) {
                     port = vtep.attach(host.netns().call(() -> TapPort.openTap("vxgone", true)), 4096);
                     host.ip("link", "set", "vxgone", "netns", task.name());
                     task.ip("link", "set", "vxgone", "up");
@@ -258,7 +259,7 @@ class VtepLifecycleTest {
 
     @Test
     void reportsABindToAnAddressThatIsNotLocal() throws IOException {
-        try (Namespace host = Namespace.create("lc")) {
+        try (TestNamespace host = TestNamespace.create("vxlc")) {
             Vtep vtep = Vtep.create(VtepConfig.builder(ADDRESS).build());
             try {
                 assertThatThrownBy(() -> host.netns().call(() -> {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.swarmnet.packet.Ipv4Address;
-import io.swarmnet.vxlan.Namespace;
+import io.swarmnet.sys.testing.TestNamespace;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -18,7 +18,7 @@ class VtepReceiveTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void theBoundVxlanSocketReadsABatchOfDatagramsPerReadinessNotOne() throws IOException {
         int address = Ipv4Address.parse("192.0.2.31");
-        try (Namespace host = Namespace.create("rx")) {
+        try (TestNamespace host = TestNamespace.create("vxrx")) {
             host.ip("link", "add", "d0", "type", "veth", "peer", "name", "d1");
             host.ip("addr", "add", "192.0.2.31/24", "dev", "d0");
             host.ip("link", "set", "d0", "up");

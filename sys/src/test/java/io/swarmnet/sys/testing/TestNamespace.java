@@ -1,8 +1,11 @@
-package io.swarmnet.vxlan;
+package io.swarmnet.sys.testing;
 
 import io.swarmnet.sys.Netns;
+import io.swarmnet.sys.Sysctl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,15 +13,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A network namespace made with {@code ip netns add} under a unique {@code vx…} name for one
- * test, removed by {@link #close()} whatever the test did. Everything in it (veths, TAPs,
- * addresses) goes with it.
+ * A network namespace made with {@code ip netns add} under a unique name for one test, its
+ * loopback up, removed by {@link #close()} whatever the test did. Everything in it (veths,
+ * TAPs, addresses) goes with it. The one namespace fixture of every module's tests.
  */
-public final class Namespace implements AutoCloseable {
+public final class TestNamespace implements AutoCloseable {
     private final String name;
     private final Netns netns;
 
-    private Namespace(String name) throws IOException {
+    private TestNamespace(String name) throws IOException {
         this.name = name;
         run("ip", "netns", "add", name);
         Netns opened = null;
@@ -33,9 +36,12 @@ public final class Namespace implements AutoCloseable {
         this.netns = opened;
     }
 
-    /** Creates a namespace named {@code vx<role><random>}, short enough for interface-name games. */
-    public static Namespace create(String role) throws IOException {
-        return new Namespace(String.format("vx%s%06x", role, ThreadLocalRandom.current().nextInt(1 << 24)));
+    /**
+     * Creates a namespace named {@code <prefix><6 random hex digits>}: keep the prefix short
+     * (a module's tag and a role, {@code vxlc}, {@code gwb-host}), interface-name games need it.
+     */
+    public static TestNamespace create(String prefix) throws IOException {
+        return new TestNamespace(String.format("%s%06x", prefix, ThreadLocalRandom.current().nextInt(1 << 24)));
     }
 
     public String name() {
@@ -44,6 +50,17 @@ public final class Namespace implements AutoCloseable {
 
     public Netns netns() {
         return netns;
+    }
+
+    /** Turns IPv6 off inside, so no router solicitation or MLD report comes between a test's frames. */
+    public void disableIpv6() throws IOException {
+        if (Files.isDirectory(Paths.get("/proc/sys/net/ipv6"))) {
+            netns.call(() -> {
+                Sysctl.write("net.ipv6.conf.all.disable_ipv6", "1");
+                Sysctl.write("net.ipv6.conf.default.disable_ipv6", "1");
+                return null;
+            });
+        }
     }
 
     /** Runs {@code ip -n NAME args...} and returns its output. */
@@ -69,6 +86,7 @@ public final class Namespace implements AutoCloseable {
         return waitFor(process, full, 30);
     }
 
+    /** Runs {@code command} in the caller's namespace, failing on a non-zero exit, and returns its output. */
     public static String run(String... command) throws IOException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         byte[] out = process.getInputStream().readAllBytes();
