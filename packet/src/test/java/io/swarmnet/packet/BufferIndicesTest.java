@@ -3,6 +3,7 @@ package io.swarmnet.packet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.swarmnet.packet.testing.Frames;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;

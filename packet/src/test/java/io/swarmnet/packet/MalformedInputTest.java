@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 import io.netty.buffer.ByteBuf;
+import io.swarmnet.packet.testing.Frames;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.stream.Stream;

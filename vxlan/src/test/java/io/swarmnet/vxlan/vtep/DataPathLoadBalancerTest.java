@@ -16,6 +16,7 @@ import io.swarmnet.packet.EthernetView;
 import io.swarmnet.packet.Ipv4Address;
 import io.swarmnet.packet.Ipv4View;
 import io.swarmnet.packet.TcpView;
+import io.swarmnet.packet.testing.Frames;
 import io.swarmnet.vxlan.fdb.OverlayTables;
 import io.swarmnet.vxlan.port.SwitchPort;
 import io.swarmnet.vxlan.vtep.TestFrames.FakePort;
@@ -173,7 +174,7 @@ class DataPathLoadBalancerTest {
 
     @Test
     void answersAPingToTheVipOnTheAskingPort() {
-        fromPort(client, TestFrames.hex(
+        fromPort(client, Frames.hex(
                 "0242 0a00 0002 0242 0a00 000a 0800 4500 001c 0001 0000 4001 66d8 0a00 000a 0a00 0002"
                         + "0800 f7fe 0001 0000"));
         assertThat(client.written).hasSize(1);

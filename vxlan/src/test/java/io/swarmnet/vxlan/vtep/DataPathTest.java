@@ -1,15 +1,15 @@
 package io.swarmnet.vxlan.vtep;
 
-import static io.swarmnet.vxlan.vtep.TestFrames.ARP_REQUEST;
-import static io.swarmnet.vxlan.vtep.TestFrames.ICMP_ECHO;
+import static io.swarmnet.packet.testing.Frames.ARP_REQUEST;
+import static io.swarmnet.packet.testing.Frames.ICMP_ECHO;
 import static io.swarmnet.vxlan.vtep.TestFrames.IP_2;
 import static io.swarmnet.vxlan.vtep.TestFrames.IP_5;
 import static io.swarmnet.vxlan.vtep.TestFrames.MAC_2;
 import static io.swarmnet.vxlan.vtep.TestFrames.MAC_5;
-import static io.swarmnet.vxlan.vtep.TestFrames.TCP_SYN;
+import static io.swarmnet.packet.testing.Frames.TCP_SYN;
 import static io.swarmnet.vxlan.vtep.TestFrames.TCP_SYN_CHECKSUM;
 import static io.swarmnet.vxlan.vtep.TestFrames.concat;
-import static io.swarmnet.vxlan.vtep.TestFrames.hex;
+import static io.swarmnet.packet.testing.Frames.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;

@@ -3,6 +3,7 @@ package io.swarmnet.vxlan.vtep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
+import io.swarmnet.packet.testing.Frames;
 import java.net.InetAddress;
 import java.util.HashSet;
 import java.util.Set;
@@ -12,7 +13,7 @@ class FlowHashTest {
 
     @Test
     void givesOneFlowOneHashAndSpreadsPortsOverChoices() {
-        byte[] syn = TestFrames.TCP_SYN.clone();
+        byte[] syn = Frames.TCP_SYN.clone();
         int first = FlowHash.of(Unpooled.wrappedBuffer(syn), 0, syn.length);
         assertThat(FlowHash.of(Unpooled.wrappedBuffer(syn.clone()), 0, syn.length)).isEqualTo(first);
         Set<Integer> choices = new HashSet<>();
@@ -26,9 +27,9 @@ class FlowHashTest {
 
     @Test
     void keepsFragmentsOfOneDatagramTogether() {
-        byte[] first = TestFrames.TCP_SYN.clone();
+        byte[] first = Frames.TCP_SYN.clone();
         first[20] = 0x20; // MF
-        byte[] later = TestFrames.TCP_SYN.clone();
+        byte[] later = Frames.TCP_SYN.clone();
         later[21] = 0x10; // offset 16: no ports in it
         later[34] ^= 0x55;
         assertThat(FlowHash.of(Unpooled.wrappedBuffer(later), 0, later.length))
@@ -37,7 +38,7 @@ class FlowHashTest {
 
     @Test
     void hashesNonIpFramesByTheirMacs() {
-        byte[] arp = TestFrames.ARP_REQUEST;
+        byte[] arp = Frames.ARP_REQUEST;
         assertThat(FlowHash.of(Unpooled.wrappedBuffer(arp), 0, arp.length))
                 .isEqualTo(FlowHash.of(Unpooled.wrappedBuffer(arp.clone()), 0, arp.length));
     }

@@ -5,14 +5,14 @@ import io.netty.buffer.Unpooled;
 import io.swarmnet.packet.EthernetView;
 import io.swarmnet.packet.Ipv4View;
 import io.swarmnet.packet.TcpView;
+import io.swarmnet.packet.testing.Frames;
 import io.swarmnet.vxlan.port.SwitchPort;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Frames for the data-path tests. The hex ones are the packet module's reference frames,
- * printed by an independent Python checksum ({@code packet/src/test/python/make_frames.py}),
- * so byte-exact comparisons do not check this module against itself.
+ * Frames for the data-path tests, built on the packet module's reference frames
+ * ({@link Frames}).
  */
 final class TestFrames {
     static final long MAC_5 = 0x02420a000005L;
@@ -20,43 +20,10 @@ final class TestFrames {
     static final int IP_5 = 0x0a000005;
     static final int IP_2 = 0x0a000002;
 
-    /** 02:42:0a:00:00:05 (10.0.0.5) asks who has 10.0.0.2; broadcast, padded to 60 bytes. */
-    static final byte[] ARP_REQUEST = hex(
-            "ffff ffff ffff 0242 0a00 0005 0806 0001"
-          + "0800 0604 0001 0242 0a00 0005 0a00 0005"
-          + "0000 0000 0000 0a00 0002 0000 0000 0000"
-          + "0000 0000 0000 0000 0000 0000");
-
-    /** Ping 10.0.0.5 to 10.0.0.2: DF, TTL 64, IP id 0x1c46, ICMP id 0x0d2a, seq 1, 48 data bytes. */
-    static final byte[] ICMP_ECHO = hex(
-            "0242 0a00 0002 0242 0a00 0005 0800 4500"
-          + "004c 1c46 4000 4001 0a65 0a00 0005 0a00"
-          + "0002 0800 6081 0d2a 0001 5c1b 6f65 0000"
-          + "0000 1011 1213 1415 1617 1819 1a1b 1c1d"
-          + "1e1f 2021 2223 2425 2627 2829 2a2b 2c2d"
-          + "2e2f 3031 3233 3435 3637");
-
-    /** Linux SYN 10.0.0.5:43512 to 10.0.0.2:80, options MSS 1460, SACK-permitted, timestamps, NOP, WS 7. */
-    static final byte[] TCP_SYN = hex(
-            "0242 0a00 0002 0242 0a00 0005 0800 4500"
-          + "003c 4a2f 4000 4006 dc86 0a00 0005 0a00"
-          + "0002 a9f8 0050 5e1a 2b3c 0000 0000 a002"
-          + "faf0 593d 0000 0204 05b4 0402 080a 9a3c"
-          + "11f0 0000 0000 0103 0307");
-
-    /** Offset of the TCP checksum in {@link #TCP_SYN}. */
+    /** Offset of the TCP checksum in {@link #Frames.TCP_SYN}. */
     static final int TCP_SYN_CHECKSUM = 14 + 20 + 16;
 
     private TestFrames() {
-    }
-
-    static byte[] hex(String text) {
-        String digits = text.replace(" ", "");
-        byte[] bytes = new byte[digits.length() / 2];
-        for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = (byte) Integer.parseInt(digits.substring(2 * i, 2 * i + 2), 16);
-        }
-        return bytes;
     }
 
     /** A direct buffer holding {@code frame} behind a zero virtio header, as a TAP read returns it. */

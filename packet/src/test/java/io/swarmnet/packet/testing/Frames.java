@@ -1,23 +1,26 @@
-package io.swarmnet.packet;
+package io.swarmnet.packet.testing;
 
+import io.swarmnet.packet.EthernetView;
+import io.swarmnet.packet.Ipv4View;
 import java.util.Arrays;
 
 /**
- * Reference frames for the view tests, printed by {@code src/test/python/make_frames.py}
- * (standard-library Python with its own checksum), plus a deliberately naive RFC 1071
- * checksum to cross-check {@link Checksums} against.
+ * Reference frames for every module's packet tests, printed by
+ * {@code packet/src/test/python/make_frames.py} (standard-library Python with its own
+ * checksum, so byte-exact comparisons never check a module against itself), plus a
+ * deliberately naive RFC 1071 checksum to cross-check {@code Checksums} against.
  */
-final class Frames {
+public final class Frames {
 
     /** 02:42:0a:00:00:05 (10.0.0.5) asks who has 10.0.0.2; broadcast, padded to 60 bytes. */
-    static final byte[] ARP_REQUEST = hex(
+    public static final byte[] ARP_REQUEST = hex(
             "ffff ffff ffff 0242 0a00 0005 0806 0001"
           + "0800 0604 0001 0242 0a00 0005 0a00 0005"
           + "0000 0000 0000 0a00 0002 0000 0000 0000"
           + "0000 0000 0000 0000 0000 0000");
 
     /** Ping 10.0.0.5 to 10.0.0.2: DF, TTL 64, IP id 0x1c46, ICMP id 0x0d2a, seq 1, 48 data bytes. */
-    static final byte[] ICMP_ECHO = hex(
+    public static final byte[] ICMP_ECHO = hex(
             "0242 0a00 0002 0242 0a00 0005 0800 4500"
           + "004c 1c46 4000 4001 0a65 0a00 0005 0a00"
           + "0002 0800 6081 0d2a 0001 5c1b 6f65 0000"
@@ -26,7 +29,7 @@ final class Frames {
           + "2e2f 3031 3233 3435 3637");
 
     /** Linux SYN 10.0.0.5:43512 to 10.0.0.2:80, options MSS 1460, SACK-permitted, timestamps, NOP, WS 7. */
-    static final byte[] TCP_SYN = hex(
+    public static final byte[] TCP_SYN = hex(
             "0242 0a00 0002 0242 0a00 0005 0800 4500"
           + "003c 4a2f 4000 4006 dc86 0a00 0005 0a00"
           + "0002 a9f8 0050 5e1a 2b3c 0000 0000 a002"
@@ -34,7 +37,7 @@ final class Frames {
           + "11f0 0000 0000 0103 0307");
 
     /** DNS query for example.com A from 10.0.0.5:53124 to 127.0.0.11:53; a 29-byte (odd) payload. */
-    static final byte[] UDP_DNS_QUERY = hex(
+    public static final byte[] UDP_DNS_QUERY = hex(
             "0242 0a00 0002 0242 0a00 0005 0800 4500"
           + "0039 7d01 4000 4011 34a3 0a00 0005 7f00"
           + "000b cf84 0035 0025 2b9f abcd 0100 0001"
@@ -42,7 +45,7 @@ final class Frames {
           + "6f6d 0000 0100 01");
 
     /** {@link #ICMP_ECHO} in VXLAN, VNI 4097, from underlay 192.0.2.11:51234 to 192.0.2.21:4789, UDP checksum 0. */
-    static final byte[] VXLAN_ICMP = hex(
+    public static final byte[] VXLAN_ICMP = hex(
             "0242 c000 0215 0242 c000 020b 0800 4500"
           + "007e 0000 0000 4011 f64e c000 020b c000"
           + "0215 c822 12b5 006a 0000 0800 0000 0010"
@@ -54,19 +57,19 @@ final class Frames {
           + "2c2d 2e2f 3031 3233 3435 3637");
 
     /** Where the IPv4 header starts in an untagged frame. */
-    static final int IP = EthernetView.HEADER_LENGTH;
+    public static final int IP = EthernetView.HEADER_LENGTH;
     /** Where the transport header starts after an option-less IPv4 header. */
-    static final int L4 = IP + Ipv4View.MIN_HEADER_LENGTH;
+    public static final int L4 = IP + Ipv4View.MIN_HEADER_LENGTH;
 
-    static final int TASK_A_IP = 0x0A000005;
-    static final long TASK_A_MAC = 0x02420A000005L;
-    static final int TASK_B_IP = 0x0A000002;
-    static final long TASK_B_MAC = 0x02420A000002L;
+    public static final int TASK_A_IP = 0x0A000005;
+    public static final long TASK_A_MAC = 0x02420A000005L;
+    public static final int TASK_B_IP = 0x0A000002;
+    public static final long TASK_B_MAC = 0x02420A000002L;
 
     private Frames() {
     }
 
-    static byte[] hex(String text) {
+    public static byte[] hex(String text) {
         String digits = text.replaceAll("\\s", "");
         byte[] bytes = new byte[digits.length() / 2];
         for (int i = 0; i < bytes.length; i++) {
@@ -75,12 +78,12 @@ final class Frames {
         return bytes;
     }
 
-    static byte[] copy(byte[] frame) {
+    public static byte[] copy(byte[] frame) {
         return Arrays.copyOf(frame, frame.length);
     }
 
     /** RFC 1071 the slow way: big-endian byte pairs, odd byte padded, fold, complement. */
-    static int referenceChecksum(byte[] data, int from, int to) {
+    public static int referenceChecksum(byte[] data, int from, int to) {
         long sum = 0;
         for (int i = from; i < to; i += 2) {
             int high = data[i] & 0xFF;
@@ -94,7 +97,7 @@ final class Frames {
     }
 
     /** The TCP or UDP checksum the slow way: pseudo-header bytes, then the segment. */
-    static int referenceL4Checksum(int src, int dst, int protocol, byte[] data, int from, int to) {
+    public static int referenceL4Checksum(int src, int dst, int protocol, byte[] data, int from, int to) {
         int length = to - from;
         byte[] all = new byte[12 + length];
         int[] pseudo = {src >>> 24, src >>> 16, src >>> 8, src, dst >>> 24, dst >>> 16, dst >>> 8, dst,
