@@ -1,6 +1,7 @@
 package io.swarmnet.agent;
 
 import io.swarmnet.agent.cli.CliErrors;
+import io.swarmnet.agent.cli.CommandProvider;
 import io.swarmnet.agent.cli.VersionProvider;
 import io.swarmnet.agent.cluster.InitCommand;
 import io.swarmnet.agent.cluster.NetworkCommand;
@@ -10,9 +11,7 @@ import io.swarmnet.agent.cluster.StoreOptions;
 import io.swarmnet.agent.daemon.AgentCommand;
 import io.swarmnet.agent.inspect.CaptureCommand;
 import io.swarmnet.agent.inspect.DpCommand;
-import io.swarmnet.agent.lab.DemoCommand;
-import io.swarmnet.agent.lab.LabCommand;
-import io.swarmnet.agent.workload.EchoServerCommand;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,8 +23,7 @@ import picocli.CommandLine.Mixin;
         versionProvider = VersionProvider.class,
         description = "The networking data plane of a Docker Swarm-style cluster.",
         subcommands = {AgentCommand.class, InitCommand.class, NetworkCommand.class, ServiceCommand.class, NodeCommand.class,
-            DpCommand.class, CaptureCommand.class, LabCommand.class, DemoCommand.class, EchoServerCommand.class,
-            CommandLine.HelpCommand.class})
+            DpCommand.class, CaptureCommand.class})
 public final class Main {
 
     @Mixin
@@ -34,9 +32,22 @@ public final class Main {
     private Main() {
     }
 
-    /** Builds the command line; tests run it in-process. */
+    /**
+     * Builds the command line; tests run it in-process. The commands of every
+     * {@link CommandProvider} on the class path follow the built-in ones, and {@code help}
+     * comes last, so {@code --help} lists them in the order it always has.
+     */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        for (CommandProvider provider : ServiceLoader.load(CommandProvider.class, Main.class.getClassLoader())) {
+            for (Class<?> command : provider.commands()) {
+                // WARNING: a CommandLine, not the class: picocli gives a class added here the root's
+                // parser settings, which would undo a subcommand's own (lab exec's stopAtPositional).
+                cl.addSubcommand(new CommandLine(command));
+            }
+        }
+        cl.addSubcommand(CommandLine.HelpCommand.class);
+        // After the subcommands: picocli hands the handlers only to those it has already.
         CliErrors.install(cl);
         return cl;
     }
