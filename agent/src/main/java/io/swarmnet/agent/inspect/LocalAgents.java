@@ -3,19 +3,18 @@ package io.swarmnet.agent.inspect;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.swarmnet.agent.api.ApiClient;
 import io.swarmnet.agent.cli.UserException;
-import io.swarmnet.agent.lab.LabSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.ServiceLoader;
 
 /**
  * Finds the agent a data-plane command talks to among the agents on this host: by default
  * the one under {@code --data-root}; with {@code --node N}, the one whose node has that
- * name or id, looked for under {@code --data-root} and among the agents of the labs on
- * this machine. The agent API is a root-only local socket, so a node on another host is
+ * name or id, looked for under {@code --data-root} and where each {@link AgentLocator}
+ * looks (the labs on this machine). The agent API is a root-only local socket, so a node on another host is
  * a clear error, not a network call.
  */
 public final class LocalAgents {
@@ -32,9 +31,15 @@ public final class LocalAgents {
             }
             return new ApiClient(own);
         }
+        List<AgentLocator> locators = new ArrayList<>();
+        ServiceLoader.load(AgentLocator.class, LocalAgents.class.getClassLoader()).forEach(locators::add);
         List<Path> sockets = new ArrayList<>();
         sockets.add(own);
-        sockets.addAll(labSockets(LabSpec.DEFAULT_STATE_ROOT));
+        StringBuilder where = new StringBuilder(dataRoot.toString());
+        for (AgentLocator locator : locators) {
+            sockets.addAll(locator.sockets());
+            where.append(" and ").append(locator.where());
+        }
         List<ApiClient> found = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (Path socket : sockets) {
@@ -44,7 +49,7 @@ public final class LocalAgents {
             ApiClient client = new ApiClient(socket);
             try {
                 JsonNode info = client.call("GET", "/v1/info", null);
-                if (matches(info, node)) {
+                if (matches(info, node, locators)) {
                     found.add(client);
                     names.add(info.path("hostname").asText());
                 }
@@ -60,37 +65,14 @@ public final class LocalAgents {
                     + "; give one of these hostnames");
         }
         throw new UserException("no agent of node " + node + " runs on this host; the agent API is local, so run"
-                + " this on that node's host (looked under " + dataRoot + " and " + LabSpec.DEFAULT_STATE_ROOT + ")");
+                + " this on that node's host (looked under " + where + ")");
     }
 
-    /** A node's hostname, its id, a unique prefix of its id as 'node ls' prints it, or a lab host's short name. */
-    private static boolean matches(JsonNode info, String node) {
+    /** A node's hostname, its id, a unique prefix of its id as 'node ls' prints it, or a locator's short name for it. */
+    private static boolean matches(JsonNode info, String node, List<AgentLocator> locators) {
         String id = info.path("nodeId").asText("");
         String hostname = info.path("hostname").asText("");
         return hostname.equals(node) || id.equals(node) || (node.length() >= 12 && id.startsWith(node))
-                || hostname.endsWith("-" + node) && isLabHostName(node);
-    }
-
-    private static boolean isLabHostName(String node) {
-        return node.matches("[mw][0-9]+");
-    }
-
-    private static List<Path> labSockets(Path stateRoot) {
-        if (!Files.isDirectory(stateRoot)) {
-            return List.of();
-        }
-        try (Stream<Path> labs = Files.list(stateRoot)) {
-            List<Path> out = new ArrayList<>();
-            for (Path lab : labs.sorted().toList()) {
-                try (Stream<Path> hosts = Files.list(lab)) {
-                    hosts.sorted().map(h -> h.resolve("agent").resolve("api.sock")).filter(Files::exists).forEach(out::add);
-                } catch (IOException e) {
-                    // A lab being removed: skip it.
-                }
-            }
-            return out;
-        } catch (IOException e) {
-            return List.of();
-        }
+                || locators.stream().anyMatch(l -> l.isShortName(hostname, node));
     }
 }
