@@ -6,7 +6,6 @@ import io.swarmnet.agent.api.ApiRoute;
 import io.swarmnet.agent.cli.VersionProvider;
 import io.swarmnet.agent.inspect.CaptureStatus;
 import io.swarmnet.agent.inspect.DataPlaneTables;
-import io.swarmnet.agent.inspect.DpCommand;
 import io.swarmnet.agent.overlay.OverlayDataPlane;
 import io.swarmnet.control.model.Node;
 import java.util.Collections;
@@ -39,7 +38,7 @@ final class AgentApi {
         routes.put("POST /v1/tasks/detach", body -> plane(dataPlane).detach(text(body, "taskId")));
         routes.put("GET /v1/tasks", body -> plane(dataPlane).list());
         DataPlaneTables tables = dataPlane == null ? null : new DataPlaneTables(dataPlane);
-        for (String table : DpCommand.TABLES) {
+        for (String table : DataPlaneTables.NAMES) {
             routes.put("GET /v1/dp/" + table, body -> {
                 plane(dataPlane);
                 return tables.rows(table);

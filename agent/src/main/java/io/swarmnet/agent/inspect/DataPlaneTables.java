@@ -26,6 +26,9 @@ import java.util.function.Supplier;
  * plane wishes; the two differ only while a change is being applied.
  */
 public final class DataPlaneTables {
+    /** The tables an agent may have; which it has depends on what runs there. */
+    public static final List<String> NAMES = List.of("fdb", "arp", "services", "conntrack", "ports", "dns");
+
     private final Map<String, Supplier<List<Map<String, Object>>>> tables = new TreeMap<>();
 
     /** Rows of at most this many flows: a full conntrack table is millions, and a terminal is not. */

@@ -25,9 +25,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "dp", mixinStandardHelpOptions = true, description = "Inspect a node's data plane.",
         subcommands = DpCommand.Show.class)
 public final class DpCommand {
-    /** The tables an agent may have; which it has depends on what runs there. */
-    public static final List<String> TABLES = List.of("fdb", "arp", "services", "conntrack", "ports", "dns");
-
     /** {@code dp show TABLE}. */
     @Command(name = "show", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Shows one live table of a node's data plane:",
@@ -54,9 +51,9 @@ public final class DpCommand {
 
         @Override
         public Integer call() throws IOException {
-            if (!TABLES.contains(table)) {
+            if (!DataPlaneTables.NAMES.contains(table)) {
                 throw new ParameterException(spec.commandLine(), "unknown table '" + table + "': it must be one of "
-                        + String.join(", ", TABLES));
+                        + String.join(", ", DataPlaneTables.NAMES));
             }
             if (format != null && !format.equals("json")) {
                 throw new ParameterException(spec.commandLine(), "--format must be json, not '" + format + "'");
