@@ -29,7 +29,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AttributeKey;
-import io.swarmnet.node.net.Transport;
+import io.swarmnet.node.net.SocketTransport;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -74,7 +74,7 @@ public final class EchoServer implements AutoCloseable {
      * it carries (and the proxy it came through as {@code via=}).
      */
     public static EchoServer start(String name, String bind, int whoPort, int echoPort, boolean proxyProtocol) {
-        Transport transport = Transport.best();
+        SocketTransport transport = SocketTransport.best();
         EchoServer server = new EchoServer(name, transport.group(1, "echo"), proxyProtocol);
         try {
             server.channels.add(server.tcp(transport, new InetSocketAddress(bind, whoPort), true));
@@ -107,7 +107,7 @@ public final class EchoServer implements AutoCloseable {
                 + " client=" + remote.getAddress().getHostAddress() + ":" + remote.getPort() + "\n";
     }
 
-    private Channel tcp(Transport transport, InetSocketAddress address, boolean http) {
+    private Channel tcp(SocketTransport transport, InetSocketAddress address, boolean http) {
         ChannelInboundHandlerAdapter echo = new TcpEcho();
         return new ServerBootstrap().group(group).channel(transport.serverChannel())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -127,7 +127,7 @@ public final class EchoServer implements AutoCloseable {
                 .bind(address).syncUninterruptibly().channel();
     }
 
-    private Channel udp(Transport transport, InetSocketAddress address, boolean who) {
+    private Channel udp(SocketTransport transport, InetSocketAddress address, boolean who) {
         // Netty reads datagrams into 2 KiB by default and cuts longer ones short; an echo
         // must give back what it got, up to the largest UDP payload. An allocator made by
         // hand reads one datagram a readiness unless told: 16, the channel's default.

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.channel.EventLoopGroup;
 import io.swarmnet.control.model.Addresses;
 import io.swarmnet.lab.workload.EchoServer;
-import io.swarmnet.node.net.Transport;
+import io.swarmnet.node.net.SocketTransport;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketException;
@@ -27,7 +27,7 @@ class TcpProxyProtocolForwarderTest {
 
     @BeforeEach
     void start() {
-        group = Transport.best().group(1, "test-proxy");
+        group = SocketTransport.best().group(1, "test-proxy");
         task = EchoServer.start("pp.1", "127.0.0.1", 0, 0, true);
     }
 
@@ -48,7 +48,7 @@ class TcpProxyProtocolForwarderTest {
 
     @Test
     void theTaskReadsTheClientsAddressFromTheHeaderAndTheRestIsRelayed() throws Exception {
-        forwarder = TcpProxyProtocolForwarder.bind(0, task.httpPort(), List.of(LOOPBACK), LOOPBACK, Transport.best(), group);
+        forwarder = TcpProxyProtocolForwarder.bind(0, task.httpPort(), List.of(LOOPBACK), LOOPBACK, SocketTransport.best(), group);
 
         try (Socket s = new Socket("127.0.0.1", forwarder.localPort())) {
             String answer = get(s);
@@ -59,7 +59,7 @@ class TcpProxyProtocolForwarderTest {
 
     @Test
     void withoutATaskTheClientIsResetAtOnce() throws Exception {
-        forwarder = TcpProxyProtocolForwarder.bind(0, task.httpPort(), List.of(), LOOPBACK, Transport.best(), group);
+        forwarder = TcpProxyProtocolForwarder.bind(0, task.httpPort(), List.of(), LOOPBACK, SocketTransport.best(), group);
 
         try (Socket s = new Socket("127.0.0.1", forwarder.localPort())) {
             s.setSoTimeout(5000);
@@ -75,7 +75,7 @@ class TcpProxyProtocolForwarderTest {
 
     @Test
     void newTargetsTakeOverForNewConnections() throws Exception {
-        forwarder = TcpProxyProtocolForwarder.bind(0, task.httpPort(), List.of(), LOOPBACK, Transport.best(), group);
+        forwarder = TcpProxyProtocolForwarder.bind(0, task.httpPort(), List.of(), LOOPBACK, SocketTransport.best(), group);
         forwarder.targets(List.of(LOOPBACK), LOOPBACK);
 
         try (Socket s = new Socket("127.0.0.1", forwarder.localPort())) {

@@ -9,7 +9,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.swarmnet.node.net.Transport;
+import io.swarmnet.node.net.SocketTransport;
 import io.swarmnet.node.web.WebView;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -44,7 +44,7 @@ final class HttpMetricsServer implements AutoCloseable {
      */
     static HttpMetricsServer bind(InetSocketAddress address, PrometheusRegistry registry, BooleanSupplier healthy,
                                   WebView web) throws IOException {
-        Transport transport = Transport.best();
+        SocketTransport transport = SocketTransport.best();
         EventLoopGroup group = transport.group(1, "swarmnet-http");
         HttpMetricsHandler handler = new HttpMetricsHandler(registry, healthy, web);
         try {

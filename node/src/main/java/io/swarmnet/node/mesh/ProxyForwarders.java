@@ -6,7 +6,7 @@ import io.swarmnet.control.model.PublishMode;
 import io.swarmnet.control.tables.Backend;
 import io.swarmnet.control.tables.PortKey;
 import io.swarmnet.control.tables.PortMapping;
-import io.swarmnet.node.net.Transport;
+import io.swarmnet.node.net.SocketTransport;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,7 +25,7 @@ final class ProxyForwarders implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyForwarders.class);
 
     private final boolean viaVip;
-    private final Transport transport = Transport.best();
+    private final SocketTransport transport = SocketTransport.best();
     private EventLoopGroup group;
     private final Map<Integer, TcpProxyProtocolForwarder> running = new HashMap<>();
 

@@ -18,7 +18,7 @@ import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.netty.util.ReferenceCountUtil;
 import io.swarmnet.control.model.Addresses;
-import io.swarmnet.node.net.Transport;
+import io.swarmnet.node.net.SocketTransport;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,13 +40,13 @@ final class TcpProxyProtocolForwarder implements AutoCloseable {
 
     private final int port;
     private final int target;
-    private final Transport transport;
+    private final SocketTransport transport;
     private Channel server;
     private final AtomicLong next = new AtomicLong();
     private volatile List<Integer> targets;
     private volatile int source;
 
-    private TcpProxyProtocolForwarder(int port, int target, Transport transport) {
+    private TcpProxyProtocolForwarder(int port, int target, SocketTransport transport) {
         this.port = port;
         this.target = target;
         this.transport = transport;
@@ -58,7 +58,7 @@ final class TcpProxyProtocolForwarder implements AutoCloseable {
      * @throws io.netty.channel.ChannelException or another runtime exception when the port cannot be bound
      */
     static TcpProxyProtocolForwarder bind(int port, int target, List<Integer> targets, int source,
-                                          Transport transport, EventLoopGroup group) {
+                                          SocketTransport transport, EventLoopGroup group) {
         TcpProxyProtocolForwarder self = new TcpProxyProtocolForwarder(port, target, transport);
         self.targets(targets, source);
         self.server = new ServerBootstrap().group(group).channel(transport.serverChannel())

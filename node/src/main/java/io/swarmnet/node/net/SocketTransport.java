@@ -18,13 +18,15 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
- * The Netty transport for the agent's control-side sockets: epoll where the kernel has
- * it, NIO otherwise, chosen once so every server in the process agrees.
+ * The Netty transport of the node's ordinary TCP and UDP sockets (metrics, the routing
+ * mesh's proxies, the echo workload): epoll where the kernel has it, NIO otherwise,
+ * chosen once so every server in the process agrees. The VXLAN data path has its own,
+ * {@link io.swarmnet.vxlan.vtep.Transport}.
  */
-public enum Transport {
+public enum SocketTransport {
     EPOLL, NIO;
 
-    public static Transport best() {
+    public static SocketTransport best() {
         return Epoll.isAvailable() ? EPOLL : NIO;
     }
 
