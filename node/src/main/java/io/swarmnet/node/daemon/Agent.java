@@ -23,7 +23,7 @@ import io.swarmnet.node.overlay.LbMetrics;
 import io.swarmnet.node.overlay.OverlayDataPlane;
 import io.swarmnet.node.overlay.OverlayMetrics;
 import io.swarmnet.node.overlay.OverlayTablesMapper;
-import io.swarmnet.node.overlay.Underlay;
+import io.swarmnet.node.overlay.UnderlayMtu;
 import io.swarmnet.node.web.WebView;
 import io.swarmnet.packet.Ipv4Address;
 import io.swarmnet.vxlan.vtep.Vtep;
@@ -201,7 +201,7 @@ public final class Agent {
         int address = Ipv4Address.parse(advertise.getHostAddress());
         int underlayMtu;
         try {
-            underlayMtu = Underlay.mtuOf(address).orElseThrow(() -> new UserException(
+            underlayMtu = UnderlayMtu.of(address).orElseThrow(() -> new UserException(
                     "--advertise-addr " + advertise.getHostAddress() + " is not an address of this host's interfaces"));
         } catch (IOException e) {
             throw new UserException("cannot read this host's interfaces: " + e.getMessage(), e);

@@ -6,16 +6,16 @@ import io.swarmnet.sys.Rtnetlink;
 import java.io.IOException;
 import java.util.OptionalInt;
 
-/** Reads the underlay's properties from the agent's own namespace. */
-public final class Underlay {
-    private Underlay() {
+/** Reads the MTU of the underlay's interface from the agent's own namespace. */
+public final class UnderlayMtu {
+    private UnderlayMtu() {
     }
 
     /**
      * The MTU of the interface holding {@code address}, where overlay frames leave once
      * encapsulated; empty when no interface holds it.
      */
-    public static OptionalInt mtuOf(int address) throws IOException {
+    public static OptionalInt of(int address) throws IOException {
         try (Rtnetlink rt = Rtnetlink.open()) {
             for (Ipv4LinkAddress a : rt.addresses()) {
                 if (a.address() == address) {
