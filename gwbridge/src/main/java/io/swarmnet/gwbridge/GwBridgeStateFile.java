@@ -22,8 +22,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The node's attachments in {@code <dataDir>/gwbridge.json}, so a restarted agent gives
- * every task the address it had, and knows which ports on the bridge are whose:
+ * The gwbridge's state file, {@code <dataDir>/gwbridge.json}: the bridge, its pool and its
+ * attachments, so a restarted agent gives every task the address it had, and knows which
+ * ports on the bridge are whose:
  *
  * <pre>
  * {"version":1,"bridge":"docker_gwbridge","pool":"172.18.0.0/16","gateway":"172.18.0.1",
@@ -33,7 +34,7 @@ import java.util.Optional;
  * Written to a temporary file, flushed to disk and renamed over the old one, so a crash
  * at any moment leaves the old file or the new one, never a torn one.
  */
-final class AttachmentStateFile {
+final class GwBridgeStateFile {
     static final String NAME = "gwbridge.json";
     static final int VERSION = 1;
 
@@ -50,7 +51,7 @@ final class AttachmentStateFile {
     record Entry(String task, String port, String address) {
     }
 
-    private AttachmentStateFile() {
+    private GwBridgeStateFile() {
     }
 
     /**

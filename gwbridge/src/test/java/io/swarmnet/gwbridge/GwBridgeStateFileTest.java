@@ -27,11 +27,11 @@ class AttachmentStateFileTest {
                 new GwBridgeAttachment("a", Naming.port("a"), 0xac120002, 16, 0xac120001),
                 new GwBridgeAttachment("b", Naming.port("b"), 0xac120003, 16, 0xac120001));
 
-        AttachmentStateFile.save(config.stateFile(), config, attachments);
-        AttachmentStateFile.State state = AttachmentStateFile.load(config.stateFile()).orElseThrow();
+        GwBridgeStateFile.save(config.stateFile(), config, attachments);
+        GwBridgeStateFile.State state = GwBridgeStateFile.load(config.stateFile()).orElseThrow();
 
         assertThat(state.pool()).isEqualTo("172.18.0.0/16");
-        assertThat(AttachmentStateFile.attachments(config.stateFile(), state, config)).isEqualTo(attachments);
+        assertThat(GwBridgeStateFile.attachments(config.stateFile(), state, config)).isEqualTo(attachments);
         assertThat(Files.readString(config.stateFile())).contains("\"address\" : \"172.18.0.3\"");
         try (var files = Files.list(config.dataDir())) {
             assertThat(files).containsExactly(config.stateFile());
@@ -42,10 +42,10 @@ class AttachmentStateFileTest {
     void missingFileIsNoStateAndDeletingItTwiceIsFine() throws IOException {
         GwBridgeConfig config = config();
 
-        assertThat(AttachmentStateFile.load(config.stateFile())).isEmpty();
-        AttachmentStateFile.save(config.stateFile(), config, List.of());
-        assertThat(AttachmentStateFile.delete(config.stateFile())).isTrue();
-        assertThat(AttachmentStateFile.delete(config.stateFile())).isFalse();
+        assertThat(GwBridgeStateFile.load(config.stateFile())).isEmpty();
+        GwBridgeStateFile.save(config.stateFile(), config, List.of());
+        assertThat(GwBridgeStateFile.delete(config.stateFile())).isTrue();
+        assertThat(GwBridgeStateFile.delete(config.stateFile())).isFalse();
     }
 
     @ParameterizedTest
@@ -60,7 +60,7 @@ class AttachmentStateFileTest {
         Path file = dir.resolve("gwbridge.json");
         Files.writeString(file, json);
 
-        assertThatThrownBy(() -> AttachmentStateFile.load(file)).isInstanceOf(GwBridgeConfigException.class)
+        assertThatThrownBy(() -> GwBridgeStateFile.load(file)).isInstanceOf(GwBridgeConfigException.class)
                 .hasMessageStartingWith("gwbridge state file " + file + " is corrupt (")
                 .hasMessageContaining(reason);
     }
@@ -77,9 +77,9 @@ class AttachmentStateFileTest {
         Files.createDirectories(config.dataDir());
         Files.writeString(config.stateFile(), "{\"version\":1,\"bridge\":\"docker_gwbridge\",\"pool\":\"172.18.0.0/16\","
                 + "\"gateway\":\"172.18.0.1\",\"attachments\":[" + entry + "]}");
-        AttachmentStateFile.State state = AttachmentStateFile.load(config.stateFile()).orElseThrow();
+        GwBridgeStateFile.State state = GwBridgeStateFile.load(config.stateFile()).orElseThrow();
 
-        assertThatThrownBy(() -> AttachmentStateFile.attachments(config.stateFile(), state, config))
+        assertThatThrownBy(() -> GwBridgeStateFile.attachments(config.stateFile(), state, config))
                 .isInstanceOf(GwBridgeConfigException.class).hasMessageContaining(reason);
     }
 }
