@@ -1,5 +1,7 @@
 package io.swarmnet.lab;
 
+import io.swarmnet.node.task.ProcessRef;
+
 /**
  * A task the lab runs: its namespace on a host, attached through that host's agent, and
  * the process running the service's command in it; written to

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.swarmnet.node.api.ApiClient;
 import io.swarmnet.node.api.ApiException;
+import io.swarmnet.node.task.ProcessRef;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

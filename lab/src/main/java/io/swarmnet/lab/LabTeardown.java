@@ -1,5 +1,6 @@
 package io.swarmnet.lab;
 
+import io.swarmnet.node.task.ProcessRef;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package io.swarmnet.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swarmnet.node.api.ApiClient;
+import io.swarmnet.node.task.ProcessRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.swarmnet.lab;
 
+import io.swarmnet.node.task.ProcessRef;
 import io.swarmnet.vxlan.vtep.Transport;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.swarmnet.cli.Main;
+import io.swarmnet.node.task.ProcessRef;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.swarmnet.lab;
+package io.swarmnet.node.task;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.swarmnet.lab;
+package io.swarmnet.node.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
