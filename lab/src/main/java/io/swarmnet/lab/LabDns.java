@@ -5,14 +5,12 @@ import java.util.List;
 
 /**
  * The lab's DNS: a dnsmasq in the internet namespace is every agent's upstream (the
- * machine's own resolver is never asked), and each task namespace's resolv.conf points at
- * the embedded resolver, as Docker writes it into containers.
+ * machine's own resolver is never asked); each task namespace's resolv.conf points at the
+ * embedded resolver ({@link io.swarmnet.node.task.NamespaceTaskRuntime#RESOLV_CONF}).
  */
 final class LabDns {
     /** A name only the lab's internet resolver knows: a forwarded query that succeeds. */
     static final String EXTERNAL_NAME = "example.test";
-    /** What a task's libc resolver reads (through {@code ip netns exec}'s bind mount of /etc/netns/NS). */
-    static final String TASK_RESOLV_CONF = "nameserver 127.0.0.11\noptions ndots:0\n";
 
     private LabDns() {
     }

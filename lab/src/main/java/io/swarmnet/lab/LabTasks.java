@@ -5,12 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.swarmnet.node.api.ApiClient;
 import io.swarmnet.node.api.ApiException;
-import io.swarmnet.node.task.ProcessRef;
+import io.swarmnet.node.task.AgentApiTaskNetwork;
+import io.swarmnet.node.task.NamespaceTaskRuntime;
+import io.swarmnet.node.task.RunningTask;
+import io.swarmnet.node.task.Sandbox;
+import io.swarmnet.node.task.TaskLauncher;
+import io.swarmnet.node.task.TaskSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -24,9 +28,9 @@ import java.util.stream.Stream;
 /**
  * Runs services in a lab the way swarm's workers run containers: the service and its
  * tasks are created in the lab's etcd (so the control plane places and addresses them),
- * and for every task on host H the lab makes a namespace {@code <lab>-H-<service>.<slot>},
- * attaches it through H's agent ({@code POST /v1/tasks/attach}) and starts the service's
- * command in it.
+ * and for every task on host H the lab starts it with the node's {@link TaskLauncher}: a
+ * {@link NamespaceTaskRuntime} makes its namespace {@code <lab>-H-<service>.<slot>}, H's
+ * agent attaches it ({@code POST /v1/tasks/attach}), then the service's command starts in it.
  *
  * <p>Every change ends in {@link #converge}: it compares the tasks the store wants with
  * the tasks the lab runs (their records under {@code <state>/tasks/}) and stops, detaches
@@ -37,14 +41,12 @@ public final class LabTasks {
     /** Label on the services and default networks {@code lab deploy} creates: the lab's name. */
     static final String LAB_LABEL = "io.swarmnet.lab";
     static final String DEFAULT_NETWORK_SUFFIX = "_default";
-    private static final Duration GRACE = Duration.ofSeconds(3);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     // A task JVM is small; several of them share two cores with the agents.
     private static final List<String> TASK_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xmx128m");
 
     private final Lab lab;
     private final LabCluster cluster;
-    private final CommandRunner runner = new CommandRunner();
     private final Path recordsDir;
 
     private LabTasks(Lab lab) {
@@ -198,9 +200,7 @@ public final class LabTasks {
                 stop(r, problems);
             }
         }
-        for (String ns : orphanNamespaces(service)) {
-            removeNamespace(ns, problems);
-        }
+        orphanNamespaces(service).forEach((ns, host) -> launcher(host).runtime().removeSandbox(ns, problems));
         Set<String> have = Set.copyOf(tasks(service).stream().map(LabTask::namespace).toList());
         for (Map.Entry<String, JsonNode> e : wanted.entrySet()) {
             if (!have.contains(e.getKey())) {
@@ -263,49 +263,38 @@ public final class LabTasks {
 
     private LabTask start(String service, String taskId, int slot, String host, List<String> command) {
         String name = service + "." + slot;
-        String ns = namespace(host, name);
         if (command.isEmpty()) {
             throw new LabException("service " + service + " has no command to run in task " + name);
         }
-        runner.check("ip", "netns", "add", ns);
+        TaskLauncher launcher = launcher(host);
+        RunningTask running;
         try {
-            Topology.writeResolvConf(ns, LabDns.TASK_RESOLV_CONF);
-            runner.check("ip", "-n", ns, "link", "set", "lo", "up");
-            JsonNode attached = api(host).call("POST", "/v1/tasks/attach",
-                    Map.of("taskId", taskId, "netns", LabTeardown.NETNS_RUN.resolve(ns).toString()));
-            String ip = attached.path("interfaces").path(0).path("ip").asText("");
-            Path log = lab.stateDir().resolve(host).resolve("tasks").resolve(name + ".log");
-            Files.createDirectories(log.getParent());
-            List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns, "env", "TASK_NAME=" + name));
-            argv.addAll(resolve(command));
-            Process p = runner.spawnDetached(argv, log);
-            ProcessRef ref = ProcessRef.of(p.pid()).orElseThrow(() -> new LabException("task " + name + " exited at once"
-                    + StartedDaemon.lastLogLine(log, ": ")));
-            LabTask task = new LabTask(service, name, slot, taskId, host, ns, ip, ref.pid(), ref.startTime(),
-                    log.toString());
-            write(task);
-            return task;
+            running = launcher.start(new TaskSpec(taskId, name, resolve(command), Map.of("TASK_NAME", name), null));
         } catch (IOException | RuntimeException e) {
-            List<String> ignored = new ArrayList<>();
-            detach(host, taskId, ignored);
-            removeNamespace(ns, ignored);
-            String why = e instanceof ApiException a ? "agent on " + host + " refused the attach (" + a.status() + "): "
-                    + a.getMessage() : e.getMessage();
-            throw new LabException("cannot start task " + name + " on " + host + ": " + why, e);
+            throw cannotStart(name, host, e);
         }
+        LabTask task = new LabTask(service, name, slot, taskId, host, running.sandbox().name(), running.ip(),
+                running.process().pid(), running.process().startTime(), running.log().toString());
+        try {
+            write(task);
+        } catch (IOException e) {
+            launcher.stop(running, new ArrayList<>());
+            throw cannotStart(name, host, e);
+        }
+        return task;
+    }
+
+    private static LabException cannotStart(String name, String host, Exception e) {
+        String why = e instanceof ApiException a ? "agent on " + host + " refused the attach (" + a.status() + "): "
+                + a.getMessage() : e.getMessage();
+        return new LabException("cannot start task " + name + " on " + host + ": " + why, e);
     }
 
     private void stop(LabTask task, List<String> problems) {
-        List<ProcessRef> processes = new ArrayList<>();
-        processes.add(task.process());
-        processes.addAll(pidsIn(task.namespace()));
-        List<ProcessRef> survivors = ProcessRef.terminate(processes, GRACE);
-        if (!survivors.isEmpty()) {
-            problems.add("task " + task.name() + ": processes survived SIGKILL: "
-                    + survivors.stream().map(ProcessRef::pid).toList());
-        }
-        detach(task.host(), task.taskId(), problems);
-        removeNamespace(task.namespace(), problems);
+        RunningTask running = new RunningTask(task.taskId(), task.name(),
+                new Sandbox(task.namespace(), LabTeardown.NETNS_RUN.resolve(task.namespace())), task.ip(), task.process(),
+                Path.of(task.log()));
+        launcher(task.host()).stop(running, problems);
         try {
             Files.deleteIfExists(recordsDir.resolve(task.namespace() + ".json"));
         } catch (IOException e) {
@@ -313,52 +302,27 @@ public final class LabTasks {
         }
     }
 
-    private void detach(String host, String taskId, List<String> problems) {
-        try {
-            api(host).call("POST", "/v1/tasks/detach", Map.of("taskId", taskId));
-        } catch (IOException | RuntimeException e) {
-            problems.add("cannot detach task " + taskId + " on " + host + ": " + e.getMessage());
-        }
-    }
-
-    // Stops whatever still runs in the namespace, then deletes it and its /etc/netns entry.
-    private void removeNamespace(String ns, List<String> problems) {
-        if (Files.exists(LabTeardown.NETNS_RUN.resolve(ns))) {
-            List<ProcessRef> survivors = ProcessRef.terminate(pidsIn(ns), GRACE);
-            if (!survivors.isEmpty()) {
-                problems.add(ns + ": processes survived SIGKILL: " + survivors.stream().map(ProcessRef::pid).toList());
-            }
-            CommandRunner.Result r = runner.run(List.of("ip", "netns", "del", ns));
-            if (!r.ok() && Files.exists(LabTeardown.NETNS_RUN.resolve(ns))) {
-                problems.add("'ip netns del " + ns + "'" + CommandRunner.firstLine(r.stderr(), ": "));
-            }
-        }
-        LabTeardown.deleteTree(Topology.ETC_NETNS.resolve(ns), problems);
-    }
-
-    private List<ProcessRef> pidsIn(String ns) {
-        if (!Files.exists(LabTeardown.NETNS_RUN.resolve(ns))) {
-            return List.of();
-        }
-        List<ProcessRef> out = new ArrayList<>();
-        for (String line : runner.run(List.of("ip", "netns", "pids", ns)).stdout().split("\n")) {
-            if (line.strip().matches("[0-9]+")) {
-                ProcessRef.of(Long.parseLong(line.strip())).ifPresent(out::add);
-            }
-        }
-        return out;
-    }
-
-    // Task namespaces of the service with no record: left by a deploy killed half way.
-    private List<String> orphanNamespaces(String service) {
+    // Task namespaces of the service with no record, by host: left by a deploy killed half way.
+    private Map<String, String> orphanNamespaces(String service) {
         Set<String> recorded = Set.copyOf(tasks(service).stream().map(LabTask::namespace).toList());
-        Pattern p = Pattern.compile(Pattern.quote(lab.name()) + "-[mw][0-9]+-" + Pattern.quote(service) + "\\.[0-9]+");
-        return LabTeardown.existingNamespaces(lab.name()).stream()
-                .filter(ns -> p.matcher(ns).matches() && !recorded.contains(ns)).toList();
+        Pattern task = Pattern.compile(Pattern.quote(service) + "\\.[0-9]+");
+        Map<String, String> hostOf = new LinkedHashMap<>();
+        for (LabHost h : lab.hosts()) {
+            if (h.runsAgent()) {
+                String prefix = namespace(h.name(), "");
+                launcher(h.name()).runtime().sandboxes().stream()
+                        .filter(ns -> task.matcher(ns.substring(prefix.length())).matches() && !recorded.contains(ns))
+                        .forEach(ns -> hostOf.put(ns, h.name()));
+            }
+        }
+        return hostOf;
     }
 
-    private ApiClient api(String host) {
-        return new ApiClient(lab.apiSocket(host));
+    // The host's task runtime, with its namespaces named and logged as 'lab status' shows them.
+    private TaskLauncher launcher(String host) {
+        NamespaceTaskRuntime runtime = new NamespaceTaskRuntime(namespace(host, ""),
+                lab.stateDir().resolve(host).resolve("tasks"));
+        return new TaskLauncher(runtime, new AgentApiTaskNetwork(new ApiClient(lab.apiSocket(host))), " on " + host);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.swarmnet.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swarmnet.node.task.NamespaceTaskRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -218,6 +219,6 @@ class DnsLabTest {
         assertThat(r.stdout()).contains("swarmnet_dns_queries_total{rcode=\"noerror\",type=\"a\"}",
                 "swarmnet_dns_forwarded_total", "swarmnet_dns_latency_seconds_bucket", "swarmnet_dns_endpoints");
         Path resolv = Topology.ETC_NETNS.resolve(both.namespace()).resolve("resolv.conf");
-        assertThat(resolv).content().isEqualTo(LabDns.TASK_RESOLV_CONF);
+        assertThat(resolv).content().isEqualTo(NamespaceTaskRuntime.RESOLV_CONF);
     }
 }
