@@ -3,7 +3,7 @@
 # Sourced, not run.
 
 SWARMNET_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-SWARMNET_JAR="$SWARMNET_HOME/agent/target/swarmnet.jar"
+SWARMNET_JAR="$SWARMNET_HOME/dist/target/swarmnet.jar"
 BENCH_JAR="$SWARMNET_HOME/benchmarks/target/benchmarks.jar"
 
 # Packages the build, the lab and the tests need, keyed by the command that shows

@@ -1,7 +1,5 @@
 package io.swarmnet.benchmarks;
 
-import io.swarmnet.agent.cli.CliErrors;
-import io.swarmnet.agent.cli.UserException;
 import io.swarmnet.benchmarks.lab.CliLab;
 import io.swarmnet.benchmarks.lab.Environment;
 import io.swarmnet.benchmarks.lab.Report;
@@ -16,6 +14,8 @@ import io.swarmnet.benchmarks.lab.mesh.VipScenario;
 import io.swarmnet.benchmarks.lab.overlay.OverlayRttScenario;
 import io.swarmnet.benchmarks.lab.overlay.OverlayTcpScenario;
 import io.swarmnet.benchmarks.lab.overlay.OverlayUdpScenario;
+import io.swarmnet.cli.CliErrors;
+import io.swarmnet.node.command.UserException;
 import io.swarmnet.sys.CpuSet;
 import java.io.PrintStream;
 import java.nio.file.Path;

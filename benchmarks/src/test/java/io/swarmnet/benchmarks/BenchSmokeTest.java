@@ -55,7 +55,7 @@ class BenchSmokeTest {
             assertThat(rc).as(bench.printed()).isZero();
             loopCpus.addAll(vtepLoopCpus(lab));
         } finally {
-            io.swarmnet.agent.Main.commandLine().execute("lab", "down", "--name", lab);
+            io.swarmnet.cli.Main.commandLine().execute("lab", "down", "--name", lab);
         }
 
         String printed = bench.printed();

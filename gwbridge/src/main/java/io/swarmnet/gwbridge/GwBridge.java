@@ -133,11 +133,11 @@ public final class GwBridge implements Closeable {
 
     /** The attachments the state file remembers, checked against {@code config}. */
     private static List<GwBridgeAttachment> loadState(GwBridgeConfig config) throws IOException {
-        Optional<AttachmentStateFile.State> loaded = AttachmentStateFile.load(config.stateFile());
+        Optional<GwBridgeStateFile.State> loaded = GwBridgeStateFile.load(config.stateFile());
         if (loaded.isEmpty()) {
             return List.of();
         }
-        AttachmentStateFile.State state = loaded.get();
+        GwBridgeStateFile.State state = loaded.get();
         String gateway = Ipv4Address.toString(config.gateway());
         if (!state.bridge().equals(config.bridgeName()) || !state.pool().equals(config.pool())
                 || !state.gateway().equals(gateway)) {
@@ -146,7 +146,7 @@ public final class GwBridge implements Closeable {
                     + ", but the configuration says " + config.bridgeName() + ", " + config.pool() + ", " + gateway
                     + "; run the agent with --cleanup before changing them");
         }
-        List<GwBridgeAttachment> known = AttachmentStateFile.attachments(config.stateFile(), state, config);
+        List<GwBridgeAttachment> known = GwBridgeStateFile.attachments(config.stateFile(), state, config);
         AddressPool check = new AddressPool(config.poolNetwork(), config.poolPrefixLength(), config.gateway());
         for (GwBridgeAttachment attachment : known) {
             try {
@@ -432,13 +432,13 @@ public final class GwBridge implements Closeable {
             kernel.deleteLink(config.bridgeName());
         }
         kernel.deleteTable(GwBridgeTable.FAMILY, GwBridgeTable.NAME);
-        AttachmentStateFile.delete(config.stateFile());
+        GwBridgeStateFile.delete(config.stateFile());
         LOG.info("gwbridge: removed bridge {}, its ports, table {} {} and {}", config.bridgeName(),
                 GwBridgeTable.FAMILY, GwBridgeTable.NAME, config.stateFile());
     }
 
     private void save() throws IOException {
-        AttachmentStateFile.save(config.stateFile(), config, attachments.values());
+        GwBridgeStateFile.save(config.stateFile(), config, attachments.values());
     }
 
     private void checkOpen() {

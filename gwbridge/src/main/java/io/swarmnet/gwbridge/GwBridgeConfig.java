@@ -116,7 +116,7 @@ public record GwBridgeConfig(String bridgeName, int poolNetwork, int poolPrefixL
 
     /** The file that remembers the attachments. */
     Path stateFile() {
-        return dataDir.resolve(AttachmentStateFile.NAME);
+        return dataDir.resolve(GwBridgeStateFile.NAME);
     }
 
     private static void checkBridgeName(String name) {

@@ -1,6 +1,6 @@
 package io.swarmnet.benchmarks.lab;
 
-import io.swarmnet.agent.Main;
+import io.swarmnet.cli.Main;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

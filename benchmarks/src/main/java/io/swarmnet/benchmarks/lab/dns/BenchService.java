@@ -1,10 +1,10 @@
 package io.swarmnet.benchmarks.lab.dns;
 
-import io.swarmnet.agent.lab.DeploySpec;
-import io.swarmnet.agent.lab.Lab;
-import io.swarmnet.agent.lab.LabTask;
-import io.swarmnet.agent.lab.LabTasks;
 import io.swarmnet.benchmarks.lab.LabHosts;
+import io.swarmnet.lab.DeploySpec;
+import io.swarmnet.lab.Lab;
+import io.swarmnet.lab.LabTask;
+import io.swarmnet.lab.LabTasks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,12 @@
 package io.swarmnet.benchmarks.lab.egress;
 
-import io.swarmnet.agent.lab.DeploySpec;
-import io.swarmnet.agent.lab.Lab;
-import io.swarmnet.agent.lab.LabTask;
-import io.swarmnet.agent.lab.LabTasks;
 import io.swarmnet.benchmarks.lab.LabHosts;
 import io.swarmnet.benchmarks.lab.Variant;
 import io.swarmnet.benchmarks.lab.overlay.Iperf3;
+import io.swarmnet.lab.DeploySpec;
+import io.swarmnet.lab.Lab;
+import io.swarmnet.lab.LabTask;
+import io.swarmnet.lab.LabTasks;
 import java.util.List;
 import java.util.Map;
 

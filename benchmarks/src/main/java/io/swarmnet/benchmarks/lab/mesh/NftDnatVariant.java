@@ -1,8 +1,8 @@
 package io.swarmnet.benchmarks.lab.mesh;
 
-import io.swarmnet.agent.lab.LabTask;
 import io.swarmnet.benchmarks.lab.LabHosts;
 import io.swarmnet.benchmarks.lab.Variant;
+import io.swarmnet.lab.LabTask;
 import java.time.Duration;
 import java.util.Map;
 

@@ -2,8 +2,8 @@ package io.swarmnet.benchmarks.lab.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.swarmnet.agent.lab.Lab;
 import io.swarmnet.benchmarks.lab.CliLab;
+import io.swarmnet.lab.Lab;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -128,7 +128,7 @@ class ControlPlaneLabTest {
             for (LabProcess p : others.values()) {
                 awaitLine(p, "seen " + anchor + " ");
             }
-            long pid = pidIn("w2", "java", "io.swarmnet.agent.Main");
+            long pid = pidIn("w2", "java", "io.swarmnet.cli.Main");
             long killed = System.nanoTime();
             ProcessHandle.of(pid).orElseThrow().destroyForcibly();
 

@@ -1,2 +1,0 @@
-/** The {@code swarmnet agent} daemon: its flags, lifecycle and metrics endpoint. */
-package io.swarmnet.agent.daemon;

@@ -1,0 +1,2 @@
+/** The {@code swarmnet agent} daemon: its flags, lifecycle and metrics endpoint. */
+package io.swarmnet.node.daemon;
