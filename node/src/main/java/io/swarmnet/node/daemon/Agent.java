@@ -135,12 +135,17 @@ public final class Agent {
             Node registered = session.start();
             metrics.nodeInfo(nodeId, registered.hostname(), registered.role().label());
             DesiredTablesPublisher publisher = new DesiredTablesPublisher(nodeId);
-            watcher.addListener(publisher);
             dataPlane = startDataPlane(config, nodeId, watcher, publisher, store);
+            OverlayDataPlane plane = dataPlane;
+            // One listener, so the order is in the code, not in the order of registration:
+            // the tables are rebuilt from the update before the reconciler is asked to read them.
+            watcher.addListener(update -> {
+                publisher.onUpdate(update);
+                if (plane != null) {
+                    plane.onViewUpdate();
+                }
+            });
             if (dataPlane != null) {
-                OverlayDataPlane plane = dataPlane;
-                // After the publisher: its tables are current when the reconciler reads them.
-                watcher.addListener(update -> plane.onViewUpdate());
                 OverlayMetrics.register(metrics.registry(), plane);
                 LbMetrics.register(metrics.registry(), plane);
                 DnsMetrics.register(metrics.registry(), plane.resolvers());

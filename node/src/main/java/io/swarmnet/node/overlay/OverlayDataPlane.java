@@ -123,8 +123,8 @@ public final class OverlayDataPlane implements AutoCloseable {
     /**
      * Starts the gwbridge (pruning ports of tasks the state file does not name) and takes
      * over a bound {@code vtep}; the tasks of the state file are re-attached or pruned at
-     * the first cluster view. Register {@link #onViewUpdate()} on the watcher after the
-     * publisher, before the watcher starts.
+     * the first cluster view. Call {@link #onViewUpdate()} for every watcher update, after
+     * the publisher has rebuilt its tables from it, from before the watcher starts.
      *
      * @param dataDir   where the attachment state and the gwbridge state live
      * @param resolvers the embedded DNS server, opened in every attached task; the plane closes it
