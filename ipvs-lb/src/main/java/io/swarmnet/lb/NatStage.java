@@ -11,13 +11,16 @@ import io.swarmnet.packet.IcmpView;
 import io.swarmnet.packet.Ipv4View;
 import io.swarmnet.packet.TcpView;
 import io.swarmnet.packet.UdpView;
+import io.swarmnet.packet.stage.FrameSink;
+import io.swarmnet.packet.stage.FrameStage;
 import java.util.function.LongSupplier;
 
 /**
- * The load balancer on the packet path: what IPVS does in a Docker task's namespace, done
- * on the frames of the overlay switch. A frame from a local port to a VIP gets its backend
- * (from conntrack, or a new pick) and is rewritten to it; a frame about to be delivered to
- * a local port that answers a tracked flow is rewritten back to come from the VIP.
+ * The load balancer on the packet path, the {@link FrameStage} the agent gives the VTEP:
+ * what IPVS does in a Docker task's namespace, done on the frames of the overlay switch. A
+ * frame from a local port to a VIP gets its backend (from conntrack, or a new pick) and is
+ * rewritten to it; a frame about to be delivered to a local port that answers a tracked
+ * flow is rewritten back to come from the VIP.
  *
  * <p>Design notes a reviewer should know:
  * <ul>
@@ -38,16 +41,10 @@ import java.util.function.LongSupplier;
  * </ul>
  *
  * <p>WARNING: owned by one thread, the data path's event loop (it holds flyweights and the
- * conntrack table); only {@link #publish} and the counter getters may be called from others.
+ * conntrack table); only {@link #publish}, {@link #mayHaveFlowsTo} and the counter getters
+ * may be called from others.
  */
-public final class NatStage {
-    /** {@link #fromPort}: the frame is not for a VIP; switch it unchanged. */
-    public static final int PASS = -1;
-    /** {@link #fromPort}: the frame was rewritten to its backend; switch it by its new destination MAC. */
-    public static final int FORWARD = -2;
-    /** {@link #fromPort}: the frame was dropped and counted. */
-    public static final int DROP = -3;
-
+public final class NatStage implements FrameStage {
     private static final int TTL = 64;
     private static final int RESET_LENGTH = EthernetView.HEADER_LENGTH + Ipv4View.MIN_HEADER_LENGTH + TcpView.MIN_HEADER_LENGTH;
     /** Offsets of the checksum fields within their headers. */
@@ -128,13 +125,27 @@ public final class NatStage {
         return conntrack;
     }
 
+    /** Returns whether a tracked flow may have {@code ip} as its client; any thread. */
+    @Override
+    public boolean mayHaveFlowsTo(int ip) {
+        return conntrack.mayHaveFlowsTo(ip);
+    }
+
+    /** Returns whether a tracked flow may have {@code ip} and {@code port} as its client's end; any thread. */
+    @Override
+    public boolean mayHaveFlowsTo(int ip, int port) {
+        return conntrack.mayHaveFlowsTo(ip, port);
+    }
+
     /**
      * Handles a frame from local port of network {@code vni}: {@code frameLength} bytes of
      * Ethernet at {@code frameOffset}, whose TCP/UDP checksum is {@code checksumPartial}
      * (the port said {@code NEEDS_CSUM}). Returns {@link #PASS}, {@link #FORWARD} (rewritten
      * in place), {@link #DROP}, or the length (0 or more) of a reply frame for the sender
-     * built in {@code out} at {@code outAt} (an echo reply, a RST).
+     * built in {@code out} at {@code outAt} (an echo reply, a RST). {@link #PASS}: not for
+     * a VIP; {@link #FORWARD}: rewritten in place to its backend.
      */
+    @Override
     public int fromPort(int vni, ByteBuf buf, int frameOffset, int frameLength, boolean checksumPartial,
                         ByteBuf out, int outAt) {
         ServiceTable t = table;
@@ -281,6 +292,7 @@ public final class NatStage {
      * true; an ICMP error about a tracked flow gets the VIP in what it quotes too. Otherwise
      * leaves the frame alone and returns false.
      */
+    @Override
     public boolean toPort(int vni, ByteBuf buf, int frameOffset, int frameLength, boolean checksumPartial) {
         if (conntrack.size() == 0 || !eth.wrap(buf, frameOffset, frameLength)
                 || eth.etherType() != EthernetView.TYPE_IPV4 || !ip.wrap(buf, eth.payloadOffset(), eth.payloadLength())) {
@@ -426,7 +438,8 @@ public final class NatStage {
      * handed to {@code sink}, then are removed; UDP flows are removed, so their next
      * datagram picks a backend anew.
      */
-    public void housekeep(ClientSink sink, ByteBuf out, int outAt) {
+    @Override
+    public void housekeep(FrameSink sink, ByteBuf out, int outAt) {
         long now = clock.getAsLong();
         conntrack.sweep(now, sweepPerCall);
         ServiceTable t = table;
