@@ -330,12 +330,14 @@ final class DataPath {
             c.drop(DropReason.PORT_MISMATCH);
             return;
         }
-        if (toOwner != null && forOwner(buf)) {
+        // The stage is the owner's thread's: another shard hands it every frame it may rewrite.
+        if (toOwner == null) {
+            stage.toPort(to.vni(), buf, offset + SwitchPort.VNET_HEADER_LENGTH,
+                    length - SwitchPort.VNET_HEADER_LENGTH, vnet.needsChecksum());
+        } else if (forOwner(buf)) {
             handOff(Handoff.FROM_PORT, from.vni(), from.id(), c, buf, offset, length);
             return;
         }
-        stage.toPort(to.vni(), buf, offset + SwitchPort.VNET_HEADER_LENGTH, length - SwitchPort.VNET_HEADER_LENGTH,
-                vnet.needsChecksum());
         if (to.write(buf, offset, length)) {
             c.count(NetworkCounters.LOCAL_PACKETS, length - SwitchPort.VNET_HEADER_LENGTH);
         } else {
@@ -499,8 +501,11 @@ final class DataPath {
     /** Delivers a decapsulated frame the views are on to local port {@code to}. */
     private void deliver(int vni, NetworkCounters c, SwitchPort to, ByteBuf buf, int frameOffset, int frameLength) {
         // Replies from a remote backend come back to the VIP here, on the client's node,
-        // before the coalescer merges them.
-        stage.toPort(vni, buf, frameOffset, frameLength, false);
+        // before the coalescer merges them. Only the owner asks: another shard delivers only
+        // frames to ends the stage has no flows to, and the stage is the owner's thread's.
+        if (toOwner == null) {
+            stage.toPort(vni, buf, frameOffset, frameLength, false);
+        }
         if (eth.etherType() == EthernetView.TYPE_IPV4 && coalescer.offer(to, c, buf, frameOffset, frameLength, ip)) {
             return;
         }

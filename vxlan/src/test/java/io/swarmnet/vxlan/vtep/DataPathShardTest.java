@@ -161,6 +161,15 @@ class DataPathShardTest {
     }
 
     @Test
+    void onlyTheOwnerAsksTheStageAboutFramesToLocalPorts() {
+        f.shardFromPeer(tcp(LOCAL_MAC, REMOTE_MAC, REMOTE, LOCAL, 5000, 80, 1, 0, TcpView.SYN, 0));
+        f.shardFromPort(f.shardLocal, tcp(CLIENT_MAC, LOCAL_MAC, LOCAL, CLIENT, 80, 5000, 9, 2, TcpView.SYN, 0));
+        assertThat(f.shardLocal.written).hasSize(1);
+        assertThat(f.shardClient.written).hasSize(1);
+        assertThat(f.stage.toPortCalls).as("the stage belongs to the owner's thread").isZero();
+    }
+
+    @Test
     void aFullHandoffDropsAndCounts() {
         Fixture small = new Fixture(2);
         try {

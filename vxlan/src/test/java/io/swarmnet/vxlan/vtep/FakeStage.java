@@ -37,6 +37,7 @@ final class FakeStage implements FrameStage {
     long housekeepMac;
     int vni;
     int fromPortCalls;
+    int toPortCalls;
     int rewrittenReplies;
 
     FakeStage(int vip, long vipMac, int backend, long backendMac, BatchClock clock) {
@@ -71,6 +72,7 @@ final class FakeStage implements FrameStage {
 
     @Override
     public boolean toPort(int vni, ByteBuf buf, int frameOffset, int frameLength, boolean checksumPartial) {
+        toPortCalls++;
         if (!wrap(buf, frameOffset, frameLength) || ip.src() != backend
                 || !ends.contains(end(ip.dst(), buf.getUnsignedShort(ip.payloadOffset() + 2)))) {
             return false;
