@@ -51,8 +51,11 @@ import org.slf4j.LoggerFactory;
  *       and every frame to an end the stage may have flows to
  *       ({@link FrameStage#mayHaveFlowsTo(int, int)}), and switches the rest itself.</li>
  * </ul>
+ *
+ * <p>Public, with the few methods that drive it, so a benchmark can time the packet work
+ * without sockets or event loops ({@code EncapDecapBenchmark}); the agent uses {@link Vtep}.
  */
-final class DataPath {
+public final class DataPath {
     private static final Logger LOG = LoggerFactory.getLogger(DataPath.class);
     /** RFC 7348 §5 and UDP_MAX_SEGMENTS of older kernels: at most 64 datagrams per GSO send. */
     static final int MAX_GSO_SEGMENTS = 64;
@@ -101,7 +104,7 @@ final class DataPath {
      * Makes a data path that runs {@code stage}; {@code clock} is the clock that
      * {@code stage} reads, and its batch ends with each {@link #flush} and {@link #housekeep}.
      */
-    DataPath(VtepCounters counters, Underlay underlay, FrameStage stage, BatchClock clock) {
+    public DataPath(VtepCounters counters, Underlay underlay, FrameStage stage, BatchClock clock) {
         this(counters, underlay, stage, clock, null);
     }
 
@@ -121,7 +124,7 @@ final class DataPath {
     }
 
     /** Replaces the tables; any thread. */
-    void publish(OverlayTables tables) {
+    public void publish(OverlayTables tables) {
         this.tables = tables;
     }
 
@@ -131,7 +134,7 @@ final class DataPath {
     }
 
     /** Adds a port; event loop only. */
-    void addPort(SwitchPort port) {
+    public void addPort(SwitchPort port) {
         ports.put(port.id(), port);
     }
 
@@ -141,7 +144,7 @@ final class DataPath {
     }
 
     /** Releases the scratch buffers; event loop only, after the last packet. */
-    void release() {
+    public void release() {
         portScratch.release();
         coalescer.release();
     }
@@ -150,7 +153,7 @@ final class DataPath {
      * Handles one frame read from local port {@code from}: {@code length} bytes at
      * {@code offset}, virtio header first. The buffer is the caller's and is not kept.
      */
-    void fromPort(SwitchPort from, ByteBuf buf, int offset, int length) {
+    public void fromPort(SwitchPort from, ByteBuf buf, int offset, int length) {
         try {
             classify(from, buf, offset, length, false);
         } catch (RuntimeException e) {
@@ -424,7 +427,7 @@ final class DataPath {
      * Handles one VXLAN datagram from {@code srcIp}: {@code length} bytes of UDP payload at
      * {@code offset}. The buffer is the caller's and is not kept.
      */
-    void fromPeer(int srcIp, ByteBuf buf, int offset, int length) {
+    public void fromPeer(int srcIp, ByteBuf buf, int offset, int length) {
         try {
             decapsulate(srcIp, buf, offset, length);
         } catch (RuntimeException e) {
@@ -567,7 +570,7 @@ final class DataPath {
      * Ends a batch: writes the frame being coalesced, hands queued datagrams to the kernel,
      * and lets the next batch read the clock afresh.
      */
-    void flush() {
+    public void flush() {
         clock.endBatch();
         try {
             coalescer.flush();

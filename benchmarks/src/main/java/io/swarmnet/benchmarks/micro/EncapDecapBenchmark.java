@@ -1,4 +1,4 @@
-package io.swarmnet.vxlan.vtep;
+package io.swarmnet.benchmarks.micro;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -12,6 +12,9 @@ import io.swarmnet.packet.VxlanView;
 import io.swarmnet.packet.stage.BatchClock;
 import io.swarmnet.vxlan.fdb.OverlayTables;
 import io.swarmnet.vxlan.port.SwitchPort;
+import io.swarmnet.vxlan.vtep.DataPath;
+import io.swarmnet.vxlan.vtep.Underlay;
+import io.swarmnet.vxlan.vtep.VtepCounters;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,10 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * frame to a local port pays its {@code toPort}. Run with {@code -prof gc}: the hot path
  * should allocate ~0 B/op.
  *
- * <p>In {@code DataPath}'s package because the data path is package-private: it is the
- * VTEP's inside, not an API. The fork runs the benchmark on a {@code FastThreadLocalThread}
- * ({@link io.swarmnet.benchmarks.micro.NettyThreadExecutor}), as the VTEP's event loop is:
- * elsewhere Netty 4.2 keeps no pooled thread cache and each datagram buffer costs ~140 bytes.
+ * <p>The fork runs the benchmark on a {@code FastThreadLocalThread}
+ * ({@link NettyThreadExecutor}), as the VTEP's event loop is: elsewhere Netty 4.2 keeps no
+ * pooled thread cache and each datagram buffer costs ~140 bytes.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
