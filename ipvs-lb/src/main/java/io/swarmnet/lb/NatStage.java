@@ -47,9 +47,8 @@ import java.util.function.LongSupplier;
 public final class NatStage implements FrameStage {
     private static final int TTL = 64;
     private static final int RESET_LENGTH = EthernetView.HEADER_LENGTH + Ipv4View.MIN_HEADER_LENGTH + TcpView.MIN_HEADER_LENGTH;
-    /** Offsets of the checksum fields within their headers. */
-    private static final int TCP_CHECKSUM = 16;
-    private static final int UDP_CHECKSUM = 6;
+    /** Bytes of the offending datagram's data an ICMP error quotes at least (RFC 792): its ports. */
+    private static final int ICMP_QUOTED_DATA = 8;
     /** Slots a new flow that finds the table full looks at for expired flows before it is dropped. */
     private static final int FULL_TABLE_SWEEP = 256;
     private static final int MAX_SWEEP = 1 << 16;
@@ -177,15 +176,15 @@ public final class NatStage implements FrameStage {
             srcPort = tcp.srcPort();
             dstPort = tcp.dstPort();
             flags = tcp.flags();
-            checksumAt = l4 + TCP_CHECKSUM;
+            checksumAt = l4 + TcpView.CHECKSUM;
         } else if (protocol == Ipv4View.PROTOCOL_UDP) {
             // A first fragment holds the header but not the length it announces.
             if (firstFragment ? l4Length < UdpView.HEADER_LENGTH : !udp.wrap(buf, l4, l4Length)) {
                 return drop(LbDropReason.MALFORMED);
             }
-            srcPort = buf.getUnsignedShort(l4);
-            dstPort = buf.getUnsignedShort(l4 + 2);
-            checksumAt = l4 + UDP_CHECKSUM;
+            srcPort = buf.getUnsignedShort(l4 + UdpView.SRC_PORT);
+            dstPort = buf.getUnsignedShort(l4 + UdpView.DST_PORT);
+            checksumAt = l4 + UdpView.CHECKSUM;
         } else if (protocol == Ipv4View.PROTOCOL_ICMP) {
             // An echo is answered here, which needs it whole.
             return firstFragment ? drop(LbDropReason.FRAGMENT) : echo(vs, buf, frameOffset, out, outAt);
@@ -314,14 +313,14 @@ public final class NatStage implements FrameStage {
             }
             srcPort = tcp.srcPort();
             dstPort = tcp.dstPort();
-            checksumAt = l4 + TCP_CHECKSUM;
+            checksumAt = l4 + TcpView.CHECKSUM;
         } else if (protocol == Ipv4View.PROTOCOL_UDP) {
             if (firstFragment ? l4Length < UdpView.HEADER_LENGTH : !udp.wrap(buf, l4, l4Length)) {
                 return false;
             }
-            srcPort = buf.getUnsignedShort(l4);
-            dstPort = buf.getUnsignedShort(l4 + 2);
-            checksumAt = l4 + UDP_CHECKSUM;
+            srcPort = buf.getUnsignedShort(l4 + UdpView.SRC_PORT);
+            dstPort = buf.getUnsignedShort(l4 + UdpView.DST_PORT);
+            checksumAt = l4 + UdpView.CHECKSUM;
         } else if (firstFragment) {
             return false;
         } else if (protocol == Ipv4View.PROTOCOL_ICMP) {
@@ -378,49 +377,52 @@ public final class NatStage implements FrameStage {
      * the ICMP checksum follows each change (RFC 1624).
      */
     private boolean icmpError(int vni, ByteBuf buf, int at, int length) {
-        if (length < IcmpView.HEADER_LENGTH + Ipv4View.MIN_HEADER_LENGTH + 8) {
+        if (length < IcmpView.HEADER_LENGTH + Ipv4View.MIN_HEADER_LENGTH + ICMP_QUOTED_DATA) {
             return false;
         }
-        int type = buf.getUnsignedByte(at);
+        int type = buf.getUnsignedByte(at + IcmpView.TYPE);
         if (type != ICMP_UNREACHABLE && type != ICMP_TIME_EXCEEDED && type != ICMP_PARAMETER_PROBLEM) {
             return false;
         }
         int inner = at + IcmpView.HEADER_LENGTH;
-        int versionIhl = buf.getUnsignedByte(inner);
+        int versionIhl = buf.getUnsignedByte(inner + Ipv4View.VERSION_IHL);
         int ihl = (versionIhl & 0x0F) << 2;
-        int protocol = buf.getUnsignedByte(inner + 9);
-        if ((versionIhl >>> 4) != 4 || ihl < Ipv4View.MIN_HEADER_LENGTH || IcmpView.HEADER_LENGTH + ihl + 8 > length
+        int protocol = buf.getUnsignedByte(inner + Ipv4View.PROTOCOL);
+        if ((versionIhl >>> 4) != 4 || ihl < Ipv4View.MIN_HEADER_LENGTH
+                || IcmpView.HEADER_LENGTH + ihl + ICMP_QUOTED_DATA > length
                 || (protocol != Ipv4View.PROTOCOL_TCP && protocol != Ipv4View.PROTOCOL_UDP)) {
             return false;
         }
-        int client = buf.getInt(inner + 12);
-        int backend = buf.getInt(inner + 16);
+        int client = buf.getInt(inner + Ipv4View.SRC);
+        int backend = buf.getInt(inner + Ipv4View.DST);
+        // TCP and UDP hold their ports at the same offsets.
         int quotedL4 = inner + ihl;
         if (client != ip.dst()) {
             return false;
         }
         int slot = conntrack.find(ConntrackTable.replyA(backend, client),
-                ConntrackTable.replyB(vni, protocol, buf.getUnsignedShort(quotedL4 + 2), buf.getUnsignedShort(quotedL4)),
+                ConntrackTable.replyB(vni, protocol, buf.getUnsignedShort(quotedL4 + UdpView.DST_PORT),
+                        buf.getUnsignedShort(quotedL4 + UdpView.SRC_PORT)),
                 clock.getAsLong());
         if (slot == ConntrackTable.NONE) {
             return false;
         }
         int vip = conntrack.vip(slot);
-        int icmpChecksum = buf.getUnsignedShort(at + 2);
-        buf.setInt(inner + 16, vip);
+        int icmpChecksum = buf.getUnsignedShort(at + IcmpView.CHECKSUM);
+        buf.setInt(inner + Ipv4View.DST, vip);
         icmpChecksum = Checksums.adjust32(icmpChecksum, backend, vip);
-        int oldIpChecksum = buf.getUnsignedShort(inner + 10);
+        int oldIpChecksum = buf.getUnsignedShort(inner + Ipv4View.CHECKSUM);
         int newIpChecksum = Checksums.adjust32(oldIpChecksum, backend, vip);
-        buf.setShort(inner + 10, newIpChecksum);
+        buf.setShort(inner + Ipv4View.CHECKSUM, newIpChecksum);
         icmpChecksum = Checksums.adjust16(icmpChecksum, oldIpChecksum, newIpChecksum);
         boolean udpQuoted = protocol == Ipv4View.PROTOCOL_UDP;
-        int quotedChecksumAt = quotedL4 + (udpQuoted ? UDP_CHECKSUM : TCP_CHECKSUM);
+        int quotedChecksumAt = quotedL4 + (udpQuoted ? UdpView.CHECKSUM : TcpView.CHECKSUM);
         if (quotedChecksumAt + 2 <= at + length) {
             int old = buf.getUnsignedShort(quotedChecksumAt);
             adjustL4(buf, quotedChecksumAt, backend, vip, false, udpQuoted);
             icmpChecksum = Checksums.adjust16(icmpChecksum, old, buf.getUnsignedShort(quotedChecksumAt));
         }
-        buf.setShort(at + 2, icmpChecksum);
+        buf.setShort(at + IcmpView.CHECKSUM, icmpChecksum);
         int src = ip.src();
         if (src == backend) {
             ip.setSrc(vip);
@@ -639,17 +641,17 @@ public final class NatStage implements FrameStage {
         int ipAt = at + EthernetView.write(out, at, clientMac, vipMac, EthernetView.TYPE_IPV4);
         int tcpAt = ipAt + Ipv4View.write(out, ipAt, Ipv4View.MIN_HEADER_LENGTH + TcpView.MIN_HEADER_LENGTH, 0, TTL,
                 Ipv4View.PROTOCOL_TCP, vip, client);
-        out.setShort(tcpAt, vipPort);
-        out.setShort(tcpAt + 2, clientPort);
-        out.setInt(tcpAt + 4, seq);
-        out.setInt(tcpAt + 8, ack);
-        out.setByte(tcpAt + 12, (TcpView.MIN_HEADER_LENGTH / 4) << 4);
-        out.setByte(tcpAt + 13, flags);
-        out.setShort(tcpAt + 14, 0);
-        out.setShort(tcpAt + TCP_CHECKSUM, 0);
-        out.setShort(tcpAt + 18, 0);
+        out.setShort(tcpAt + TcpView.SRC_PORT, vipPort);
+        out.setShort(tcpAt + TcpView.DST_PORT, clientPort);
+        out.setInt(tcpAt + TcpView.SEQUENCE, seq);
+        out.setInt(tcpAt + TcpView.ACKNOWLEDGMENT, ack);
+        out.setByte(tcpAt + TcpView.DATA_OFFSET, (TcpView.MIN_HEADER_LENGTH / 4) << 4);
+        out.setByte(tcpAt + TcpView.FLAGS, flags);
+        out.setShort(tcpAt + TcpView.WINDOW, 0);
+        out.setShort(tcpAt + TcpView.CHECKSUM, 0);
+        out.setShort(tcpAt + TcpView.URGENT_POINTER, 0);
         int pseudo = Checksums.pseudoHeaderSum(vip, client, Ipv4View.PROTOCOL_TCP, TcpView.MIN_HEADER_LENGTH);
-        out.setShort(tcpAt + TCP_CHECKSUM, ~Checksums.sum(out, tcpAt, TcpView.MIN_HEADER_LENGTH, pseudo) & 0xFFFF);
+        out.setShort(tcpAt + TcpView.CHECKSUM, ~Checksums.sum(out, tcpAt, TcpView.MIN_HEADER_LENGTH, pseudo) & 0xFFFF);
     }
 
     private int drop(LbDropReason reason) {

@@ -6,6 +6,7 @@ import io.netty.util.collection.IntObjectHashMap;
 import io.swarmnet.packet.ArpView;
 import io.swarmnet.packet.EthernetView;
 import io.swarmnet.packet.Ipv4View;
+import io.swarmnet.packet.UdpView;
 import io.swarmnet.packet.VxlanView;
 import io.swarmnet.packet.stage.BatchClock;
 import io.swarmnet.packet.stage.DefaultFrameStage;
@@ -66,10 +67,6 @@ public final class DataPath {
 
     private final VtepCounters counters;
     private final Underlay underlay;
-    /** Where an IPv4 header holds the destination address, the protocol and the fragment offset. */
-    private static final int IPV4_DESTINATION = 16;
-    private static final int IPV4_PROTOCOL = 9;
-    private static final int IPV4_FRAGMENT = 6;
 
     private final FrameStage stage;
     private final BatchClock clock;
@@ -196,14 +193,16 @@ public final class DataPath {
         if (eth.etherType() != EthernetView.TYPE_IPV4 || length < Ipv4View.MIN_HEADER_LENGTH) {
             return false;
         }
-        int dst = buf.getInt(at + IPV4_DESTINATION);
-        int headerLength = (buf.getUnsignedByte(at) & 0x0F) * 4;
-        int protocol = buf.getUnsignedByte(at + IPV4_PROTOCOL);
-        boolean laterFragment = (buf.getUnsignedShort(at + IPV4_FRAGMENT) & 0x1FFF) != 0;
+        int dst = buf.getInt(at + Ipv4View.DST);
+        int headerLength = (buf.getUnsignedByte(at + Ipv4View.VERSION_IHL) & 0x0F) * 4;
+        int protocol = buf.getUnsignedByte(at + Ipv4View.PROTOCOL);
+        boolean laterFragment =
+                (buf.getUnsignedShort(at + Ipv4View.FLAGS_FRAGMENT) & Ipv4View.FRAGMENT_OFFSET_MASK) != 0;
         if ((protocol == Ipv4View.PROTOCOL_TCP || protocol == Ipv4View.PROTOCOL_UDP) && !laterFragment
                 && headerLength >= Ipv4View.MIN_HEADER_LENGTH && length >= headerLength + 4) {
             // A TCP or UDP frame names the client's end: only that end's flows matter.
-            return stage.mayHaveFlowsTo(dst, buf.getUnsignedShort(at + headerLength + 2));
+            // TCP and UDP hold the destination port at the same offset.
+            return stage.mayHaveFlowsTo(dst, buf.getUnsignedShort(at + headerLength + UdpView.DST_PORT));
         }
         // ICMP errors and later fragments of a flow's datagrams carry no ports of their own.
         return stage.mayHaveFlowsTo(dst);
