@@ -1,4 +1,4 @@
-package io.swarmnet.lb;
+package io.swarmnet.packet.stage;
 
 import java.util.function.LongSupplier;
 

@@ -1,4 +1,4 @@
-package io.swarmnet.lb;
+package io.swarmnet.packet.stage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
