@@ -58,9 +58,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One node's overlay data plane as the agent runs it: the bound {@link Vtep} and the
- * {@link NatStage} it runs, the {@link GwBridge}, the task attachments behind {@code POST /v1/tasks/attach}, and the
- * reconciler that republishes the VTEP's tables whenever the cluster view, the desired
- * tables or the attachments change.
+ * {@link NatStage} it runs, the {@link GwBridge}, the task attachments behind
+ * {@code POST /v1/tasks/attach}, and the reconciler that republishes the VTEP's and the
+ * load balancer's tables whenever the cluster view, the desired tables or the
+ * attachments change.
  *
  * <p>Every change to attachments and tables happens under this object's lock, so the API
  * and the reconciler thread never interleave; the packet path never takes it (the VTEP
@@ -97,8 +98,8 @@ public final class OverlayDataPlane implements AutoCloseable {
     /** Network names by VNI, for metric labels; grows only, as the VTEP's counters do. */
     private volatile Map<Integer, String> networkNames = Map.of();
 
-    private OverlayDataPlane(String nodeId, Vtep vtep, NatStage lb, Netns nodeNetns, GwBridge gw, ClusterWatcher watcher,
-                             DesiredTablesPublisher publisher, Store store, int underlayMtu,
+    private OverlayDataPlane(String nodeId, Vtep vtep, NatStage lb, Netns nodeNetns, GwBridge gw,
+                             ClusterWatcher watcher, DesiredTablesPublisher publisher, Store store, int underlayMtu,
                              AttachmentStateFile stateFile, List<AttachmentStateFile.Entry> toRestore,
                              Duration attachWait, TaskResolvers resolvers) {
         this.nodeId = nodeId;
