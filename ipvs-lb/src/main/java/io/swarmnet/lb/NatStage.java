@@ -11,16 +11,13 @@ import io.swarmnet.packet.IcmpView;
 import io.swarmnet.packet.Ipv4View;
 import io.swarmnet.packet.TcpView;
 import io.swarmnet.packet.UdpView;
-import io.swarmnet.packet.stage.FrameSink;
-import io.swarmnet.packet.stage.FrameStage;
 import java.util.function.LongSupplier;
 
 /**
- * The load balancer on the packet path, the {@link FrameStage} the agent gives the VTEP:
- * what IPVS does in a Docker task's namespace, done on the frames of the overlay switch. A
- * frame from a local port to a VIP gets its backend (from conntrack, or a new pick) and is
- * rewritten to it; a frame about to be delivered to a local port that answers a tracked
- * flow is rewritten back to come from the VIP.
+ * The load balancer on the packet path: what IPVS does in a Docker task's namespace, done
+ * on the frames of the overlay switch. A frame from a local port to a VIP gets its backend
+ * (from conntrack, or a new pick) and is rewritten to it; a frame about to be delivered to
+ * a local port that answers a tracked flow is rewritten back to come from the VIP.
  *
  * <p>Design notes a reviewer should know:
  * <ul>
@@ -41,14 +38,21 @@ import java.util.function.LongSupplier;
  * </ul>
  *
  * <p>WARNING: owned by one thread, the data path's event loop (it holds flyweights and the
- * conntrack table); only {@link #publish}, {@link #mayHaveFlowsTo} and the counter getters
- * may be called from others.
+ * conntrack table); only {@link #publish} and the counter getters may be called from others.
  */
-public final class NatStage implements FrameStage {
+public final class NatStage {
+    /** {@link #fromPort}: the frame is not for a VIP; switch it unchanged. */
+    public static final int PASS = -1;
+    /** {@link #fromPort}: the frame was rewritten to its backend; switch it by its new destination MAC. */
+    public static final int FORWARD = -2;
+    /** {@link #fromPort}: the frame was dropped and counted. */
+    public static final int DROP = -3;
+
     private static final int TTL = 64;
     private static final int RESET_LENGTH = EthernetView.HEADER_LENGTH + Ipv4View.MIN_HEADER_LENGTH + TcpView.MIN_HEADER_LENGTH;
-    /** Bytes of the offending datagram's data an ICMP error quotes at least (RFC 792): its ports. */
-    private static final int ICMP_QUOTED_DATA = 8;
+    /** Offsets of the checksum fields within their headers. */
+    private static final int TCP_CHECKSUM = 16;
+    private static final int UDP_CHECKSUM = 6;
     /** Slots a new flow that finds the table full looks at for expired flows before it is dropped. */
     private static final int FULL_TABLE_SWEEP = 256;
     private static final int MAX_SWEEP = 1 << 16;
@@ -124,27 +128,13 @@ public final class NatStage implements FrameStage {
         return conntrack;
     }
 
-    /** Returns whether a tracked flow may have {@code ip} as its client; any thread. */
-    @Override
-    public boolean mayHaveFlowsTo(int ip) {
-        return conntrack.mayHaveFlowsTo(ip);
-    }
-
-    /** Returns whether a tracked flow may have {@code ip} and {@code port} as its client's end; any thread. */
-    @Override
-    public boolean mayHaveFlowsTo(int ip, int port) {
-        return conntrack.mayHaveFlowsTo(ip, port);
-    }
-
     /**
      * Handles a frame from local port of network {@code vni}: {@code frameLength} bytes of
      * Ethernet at {@code frameOffset}, whose TCP/UDP checksum is {@code checksumPartial}
      * (the port said {@code NEEDS_CSUM}). Returns {@link #PASS}, {@link #FORWARD} (rewritten
      * in place), {@link #DROP}, or the length (0 or more) of a reply frame for the sender
-     * built in {@code out} at {@code outAt} (an echo reply, a RST). {@link #PASS}: not for
-     * a VIP; {@link #FORWARD}: rewritten in place to its backend.
+     * built in {@code out} at {@code outAt} (an echo reply, a RST).
      */
-    @Override
     public int fromPort(int vni, ByteBuf buf, int frameOffset, int frameLength, boolean checksumPartial,
                         ByteBuf out, int outAt) {
         ServiceTable t = table;
@@ -176,15 +166,15 @@ public final class NatStage implements FrameStage {
             srcPort = tcp.srcPort();
             dstPort = tcp.dstPort();
             flags = tcp.flags();
-            checksumAt = l4 + TcpView.CHECKSUM;
+            checksumAt = l4 + TCP_CHECKSUM;
         } else if (protocol == Ipv4View.PROTOCOL_UDP) {
             // A first fragment holds the header but not the length it announces.
             if (firstFragment ? l4Length < UdpView.HEADER_LENGTH : !udp.wrap(buf, l4, l4Length)) {
                 return drop(LbDropReason.MALFORMED);
             }
-            srcPort = buf.getUnsignedShort(l4 + UdpView.SRC_PORT);
-            dstPort = buf.getUnsignedShort(l4 + UdpView.DST_PORT);
-            checksumAt = l4 + UdpView.CHECKSUM;
+            srcPort = buf.getUnsignedShort(l4);
+            dstPort = buf.getUnsignedShort(l4 + 2);
+            checksumAt = l4 + UDP_CHECKSUM;
         } else if (protocol == Ipv4View.PROTOCOL_ICMP) {
             // An echo is answered here, which needs it whole.
             return firstFragment ? drop(LbDropReason.FRAGMENT) : echo(vs, buf, frameOffset, out, outAt);
@@ -291,7 +281,6 @@ public final class NatStage implements FrameStage {
      * true; an ICMP error about a tracked flow gets the VIP in what it quotes too. Otherwise
      * leaves the frame alone and returns false.
      */
-    @Override
     public boolean toPort(int vni, ByteBuf buf, int frameOffset, int frameLength, boolean checksumPartial) {
         if (conntrack.size() == 0 || !eth.wrap(buf, frameOffset, frameLength)
                 || eth.etherType() != EthernetView.TYPE_IPV4 || !ip.wrap(buf, eth.payloadOffset(), eth.payloadLength())) {
@@ -313,14 +302,14 @@ public final class NatStage implements FrameStage {
             }
             srcPort = tcp.srcPort();
             dstPort = tcp.dstPort();
-            checksumAt = l4 + TcpView.CHECKSUM;
+            checksumAt = l4 + TCP_CHECKSUM;
         } else if (protocol == Ipv4View.PROTOCOL_UDP) {
             if (firstFragment ? l4Length < UdpView.HEADER_LENGTH : !udp.wrap(buf, l4, l4Length)) {
                 return false;
             }
-            srcPort = buf.getUnsignedShort(l4 + UdpView.SRC_PORT);
-            dstPort = buf.getUnsignedShort(l4 + UdpView.DST_PORT);
-            checksumAt = l4 + UdpView.CHECKSUM;
+            srcPort = buf.getUnsignedShort(l4);
+            dstPort = buf.getUnsignedShort(l4 + 2);
+            checksumAt = l4 + UDP_CHECKSUM;
         } else if (firstFragment) {
             return false;
         } else if (protocol == Ipv4View.PROTOCOL_ICMP) {
@@ -377,52 +366,49 @@ public final class NatStage implements FrameStage {
      * the ICMP checksum follows each change (RFC 1624).
      */
     private boolean icmpError(int vni, ByteBuf buf, int at, int length) {
-        if (length < IcmpView.HEADER_LENGTH + Ipv4View.MIN_HEADER_LENGTH + ICMP_QUOTED_DATA) {
+        if (length < IcmpView.HEADER_LENGTH + Ipv4View.MIN_HEADER_LENGTH + 8) {
             return false;
         }
-        int type = buf.getUnsignedByte(at + IcmpView.TYPE);
+        int type = buf.getUnsignedByte(at);
         if (type != ICMP_UNREACHABLE && type != ICMP_TIME_EXCEEDED && type != ICMP_PARAMETER_PROBLEM) {
             return false;
         }
         int inner = at + IcmpView.HEADER_LENGTH;
-        int versionIhl = buf.getUnsignedByte(inner + Ipv4View.VERSION_IHL);
+        int versionIhl = buf.getUnsignedByte(inner);
         int ihl = (versionIhl & 0x0F) << 2;
-        int protocol = buf.getUnsignedByte(inner + Ipv4View.PROTOCOL);
-        if ((versionIhl >>> 4) != 4 || ihl < Ipv4View.MIN_HEADER_LENGTH
-                || IcmpView.HEADER_LENGTH + ihl + ICMP_QUOTED_DATA > length
+        int protocol = buf.getUnsignedByte(inner + 9);
+        if ((versionIhl >>> 4) != 4 || ihl < Ipv4View.MIN_HEADER_LENGTH || IcmpView.HEADER_LENGTH + ihl + 8 > length
                 || (protocol != Ipv4View.PROTOCOL_TCP && protocol != Ipv4View.PROTOCOL_UDP)) {
             return false;
         }
-        int client = buf.getInt(inner + Ipv4View.SRC);
-        int backend = buf.getInt(inner + Ipv4View.DST);
-        // TCP and UDP hold their ports at the same offsets.
+        int client = buf.getInt(inner + 12);
+        int backend = buf.getInt(inner + 16);
         int quotedL4 = inner + ihl;
         if (client != ip.dst()) {
             return false;
         }
         int slot = conntrack.find(ConntrackTable.replyA(backend, client),
-                ConntrackTable.replyB(vni, protocol, buf.getUnsignedShort(quotedL4 + UdpView.DST_PORT),
-                        buf.getUnsignedShort(quotedL4 + UdpView.SRC_PORT)),
+                ConntrackTable.replyB(vni, protocol, buf.getUnsignedShort(quotedL4 + 2), buf.getUnsignedShort(quotedL4)),
                 clock.getAsLong());
         if (slot == ConntrackTable.NONE) {
             return false;
         }
         int vip = conntrack.vip(slot);
-        int icmpChecksum = buf.getUnsignedShort(at + IcmpView.CHECKSUM);
-        buf.setInt(inner + Ipv4View.DST, vip);
+        int icmpChecksum = buf.getUnsignedShort(at + 2);
+        buf.setInt(inner + 16, vip);
         icmpChecksum = Checksums.adjust32(icmpChecksum, backend, vip);
-        int oldIpChecksum = buf.getUnsignedShort(inner + Ipv4View.CHECKSUM);
+        int oldIpChecksum = buf.getUnsignedShort(inner + 10);
         int newIpChecksum = Checksums.adjust32(oldIpChecksum, backend, vip);
-        buf.setShort(inner + Ipv4View.CHECKSUM, newIpChecksum);
+        buf.setShort(inner + 10, newIpChecksum);
         icmpChecksum = Checksums.adjust16(icmpChecksum, oldIpChecksum, newIpChecksum);
         boolean udpQuoted = protocol == Ipv4View.PROTOCOL_UDP;
-        int quotedChecksumAt = quotedL4 + (udpQuoted ? UdpView.CHECKSUM : TcpView.CHECKSUM);
+        int quotedChecksumAt = quotedL4 + (udpQuoted ? UDP_CHECKSUM : TCP_CHECKSUM);
         if (quotedChecksumAt + 2 <= at + length) {
             int old = buf.getUnsignedShort(quotedChecksumAt);
             adjustL4(buf, quotedChecksumAt, backend, vip, false, udpQuoted);
             icmpChecksum = Checksums.adjust16(icmpChecksum, old, buf.getUnsignedShort(quotedChecksumAt));
         }
-        buf.setShort(at + IcmpView.CHECKSUM, icmpChecksum);
+        buf.setShort(at + 2, icmpChecksum);
         int src = ip.src();
         if (src == backend) {
             ip.setSrc(vip);
@@ -440,8 +426,7 @@ public final class NatStage implements FrameStage {
      * handed to {@code sink}, then are removed; UDP flows are removed, so their next
      * datagram picks a backend anew.
      */
-    @Override
-    public void housekeep(FrameSink sink, ByteBuf out, int outAt) {
+    public void housekeep(ClientSink sink, ByteBuf out, int outAt) {
         long now = clock.getAsLong();
         conntrack.sweep(now, sweepPerCall);
         ServiceTable t = table;
@@ -641,17 +626,17 @@ public final class NatStage implements FrameStage {
         int ipAt = at + EthernetView.write(out, at, clientMac, vipMac, EthernetView.TYPE_IPV4);
         int tcpAt = ipAt + Ipv4View.write(out, ipAt, Ipv4View.MIN_HEADER_LENGTH + TcpView.MIN_HEADER_LENGTH, 0, TTL,
                 Ipv4View.PROTOCOL_TCP, vip, client);
-        out.setShort(tcpAt + TcpView.SRC_PORT, vipPort);
-        out.setShort(tcpAt + TcpView.DST_PORT, clientPort);
-        out.setInt(tcpAt + TcpView.SEQUENCE, seq);
-        out.setInt(tcpAt + TcpView.ACKNOWLEDGMENT, ack);
-        out.setByte(tcpAt + TcpView.DATA_OFFSET, (TcpView.MIN_HEADER_LENGTH / 4) << 4);
-        out.setByte(tcpAt + TcpView.FLAGS, flags);
-        out.setShort(tcpAt + TcpView.WINDOW, 0);
-        out.setShort(tcpAt + TcpView.CHECKSUM, 0);
-        out.setShort(tcpAt + TcpView.URGENT_POINTER, 0);
+        out.setShort(tcpAt, vipPort);
+        out.setShort(tcpAt + 2, clientPort);
+        out.setInt(tcpAt + 4, seq);
+        out.setInt(tcpAt + 8, ack);
+        out.setByte(tcpAt + 12, (TcpView.MIN_HEADER_LENGTH / 4) << 4);
+        out.setByte(tcpAt + 13, flags);
+        out.setShort(tcpAt + 14, 0);
+        out.setShort(tcpAt + TCP_CHECKSUM, 0);
+        out.setShort(tcpAt + 18, 0);
         int pseudo = Checksums.pseudoHeaderSum(vip, client, Ipv4View.PROTOCOL_TCP, TcpView.MIN_HEADER_LENGTH);
-        out.setShort(tcpAt + TcpView.CHECKSUM, ~Checksums.sum(out, tcpAt, TcpView.MIN_HEADER_LENGTH, pseudo) & 0xFFFF);
+        out.setShort(tcpAt + TCP_CHECKSUM, ~Checksums.sum(out, tcpAt, TcpView.MIN_HEADER_LENGTH, pseudo) & 0xFFFF);
     }
 
     private int drop(LbDropReason reason) {

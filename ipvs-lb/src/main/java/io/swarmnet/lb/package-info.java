@@ -1,6 +1,6 @@
 /**
  * Service load balancing on the packet path (endpoint mode vip): the {@link io.swarmnet.lb.NatStage}
- * that the agent gives the overlay data path as its frame stage, with its configuration and counters;
+ * that the overlay data path calls for every frame, with its configuration and counters;
  * the service table, schedulers and connection tracker live in sub-packages.
  */
 package io.swarmnet.lb;

@@ -45,16 +45,11 @@ public final class EthernetView {
     /** Length of a header with one 802.1Q tag. */
     public static final int VLAN_HEADER_LENGTH = 18;
 
-    /** Offset of the destination MAC. */
-    public static final int DST = 0;
-    /** Offset of the source MAC. */
-    public static final int SRC = 6;
-    /** Offset of the EtherType (of an untagged frame; the TPID 0x8100 in a tagged one). */
-    public static final int ETHER_TYPE = 12;
-    /** Offset of the 802.1Q tag control information in a tagged frame. */
-    public static final int VLAN_TCI = 14;
-    /** Offset of the EtherType in a tagged frame. */
-    public static final int VLAN_ETHER_TYPE = 16;
+    static final int DST = 0;
+    static final int SRC = 6;
+    static final int ETHER_TYPE = 12;
+    static final int VLAN_TCI = 14;
+    static final int VLAN_ETHER_TYPE = 16;
 
     private ByteBuf buf;
     private int at;

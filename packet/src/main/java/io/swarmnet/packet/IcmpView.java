@@ -32,16 +32,11 @@ public final class IcmpView {
     /** Length of the header. */
     public static final int HEADER_LENGTH = 8;
 
-    /** Offset of the type. */
-    public static final int TYPE = 0;
-    /** Offset of the code. */
-    public static final int CODE = 1;
-    /** Offset of the checksum. */
-    public static final int CHECKSUM = 2;
-    /** Offset of an echo's identifier. */
-    public static final int IDENTIFIER = 4;
-    /** Offset of an echo's sequence number. */
-    public static final int SEQUENCE = 6;
+    static final int TYPE = 0;
+    static final int CODE = 1;
+    static final int CHECKSUM = 2;
+    static final int IDENTIFIER = 4;
+    static final int SEQUENCE = 6;
 
     private ByteBuf buf;
     private int at;

@@ -44,29 +44,18 @@ public final class Ipv4View {
     public static final int FLAG_DF = 0x4000;
     /** More Fragments, in the 16-bit flags and fragment offset word. */
     public static final int FLAG_MF = 0x2000;
-    /** The fragment offset, in 8-byte units, in the 16-bit flags and fragment offset word. */
-    public static final int FRAGMENT_OFFSET_MASK = 0x1FFF;
+    static final int FRAGMENT_OFFSET_MASK = 0x1FFF;
 
-    /** Offset of the version and IHL byte. */
-    public static final int VERSION_IHL = 0;
-    /** Offset of the DSCP and ECN byte. */
-    public static final int TOS = 1;
-    /** Offset of the total length. */
-    public static final int TOTAL_LENGTH = 2;
-    /** Offset of the identification. */
-    public static final int IDENTIFICATION = 4;
-    /** Offset of the flags and fragment offset word. */
-    public static final int FLAGS_FRAGMENT = 6;
-    /** Offset of the time to live. */
-    public static final int TTL = 8;
-    /** Offset of the protocol. */
-    public static final int PROTOCOL = 9;
-    /** Offset of the header checksum. */
-    public static final int CHECKSUM = 10;
-    /** Offset of the source address. */
-    public static final int SRC = 12;
-    /** Offset of the destination address. */
-    public static final int DST = 16;
+    static final int VERSION_IHL = 0;
+    static final int TOS = 1;
+    static final int TOTAL_LENGTH = 2;
+    static final int IDENTIFICATION = 4;
+    static final int FLAGS_FRAGMENT = 6;
+    static final int TTL = 8;
+    static final int PROTOCOL = 9;
+    static final int CHECKSUM = 10;
+    static final int SRC = 12;
+    static final int DST = 16;
 
     private ByteBuf buf;
     private int at;

@@ -54,24 +54,15 @@ public final class TcpView {
     /** Length of a header without options. */
     public static final int MIN_HEADER_LENGTH = 20;
 
-    /** Offset of the source port. */
-    public static final int SRC_PORT = 0;
-    /** Offset of the destination port. */
-    public static final int DST_PORT = 2;
-    /** Offset of the sequence number. */
-    public static final int SEQUENCE = 4;
-    /** Offset of the acknowledgment number. */
-    public static final int ACKNOWLEDGMENT = 8;
-    /** Offset of the data offset (header length in 32-bit words, high nibble). */
-    public static final int DATA_OFFSET = 12;
-    /** Offset of the flags byte. */
-    public static final int FLAGS = 13;
-    /** Offset of the window. */
-    public static final int WINDOW = 14;
-    /** Offset of the checksum. */
-    public static final int CHECKSUM = 16;
-    /** Offset of the urgent pointer. */
-    public static final int URGENT_POINTER = 18;
+    static final int SRC_PORT = 0;
+    static final int DST_PORT = 2;
+    static final int SEQUENCE = 4;
+    static final int ACKNOWLEDGMENT = 8;
+    static final int DATA_OFFSET = 12;
+    static final int FLAGS = 13;
+    static final int WINDOW = 14;
+    static final int CHECKSUM = 16;
+    static final int URGENT_POINTER = 18;
 
     private ByteBuf buf;
     private int at;

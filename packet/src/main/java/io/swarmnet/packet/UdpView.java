@@ -29,14 +29,10 @@ public final class UdpView {
     /** The checksum field value that means "no checksum". */
     public static final int NO_CHECKSUM = 0;
 
-    /** Offset of the source port. */
-    public static final int SRC_PORT = 0;
-    /** Offset of the destination port. */
-    public static final int DST_PORT = 2;
-    /** Offset of the length. */
-    public static final int LENGTH = 4;
-    /** Offset of the checksum. */
-    public static final int CHECKSUM = 6;
+    static final int SRC_PORT = 0;
+    static final int DST_PORT = 2;
+    static final int LENGTH = 4;
+    static final int CHECKSUM = 6;
 
     private ByteBuf buf;
     private int at;

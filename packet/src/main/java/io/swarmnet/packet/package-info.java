@@ -17,9 +17,6 @@
  *       capacity and the caller moves the writer index.</li>
  *   <li>Addresses are primitives: an IPv4 address is an {@code int} in network order, a
  *       MAC the low 48 bits of a {@code long}.</li>
- *   <li>Field offsets are public constants ({@code Ipv4View.DST}, {@code TcpView.CHECKSUM}),
- *       as Aeron's flyweights have them: code that reads a header it has not wrapped, or
- *       writes one, names its fields instead of counting bytes.</li>
  * </ul>
  */
 package io.swarmnet.packet;

@@ -2,6 +2,7 @@ package io.swarmnet.benchmarks.micro;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.swarmnet.lb.BatchClock;
 import io.swarmnet.lb.LbConfig;
 import io.swarmnet.lb.NatStage;
 import io.swarmnet.lb.conntrack.ConntrackTable;
@@ -13,7 +14,6 @@ import io.swarmnet.packet.Checksums;
 import io.swarmnet.packet.EthernetView;
 import io.swarmnet.packet.Ipv4View;
 import io.swarmnet.packet.TcpView;
-import io.swarmnet.packet.stage.BatchClock;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;

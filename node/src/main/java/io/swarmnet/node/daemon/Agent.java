@@ -14,7 +14,6 @@ import io.swarmnet.control.store.StoreException;
 import io.swarmnet.control.tables.DesiredTablesPublisher;
 import io.swarmnet.control.watch.ClusterWatcher;
 import io.swarmnet.gwbridge.GwBridgeConfigException;
-import io.swarmnet.lb.NatStage;
 import io.swarmnet.node.api.ApiServer;
 import io.swarmnet.node.command.UserException;
 import io.swarmnet.node.dns.DnsMetrics;
@@ -27,7 +26,6 @@ import io.swarmnet.node.overlay.OverlayTablesMapper;
 import io.swarmnet.node.overlay.UnderlayMtu;
 import io.swarmnet.node.web.WebView;
 import io.swarmnet.packet.Ipv4Address;
-import io.swarmnet.packet.stage.BatchClock;
 import io.swarmnet.vxlan.vtep.Vtep;
 import io.swarmnet.vxlan.vtep.VtepConfig;
 import java.io.ByteArrayOutputStream;
@@ -213,13 +211,11 @@ public final class Agent {
         } catch (IOException e) {
             throw new UserException("cannot read this host's interfaces: " + e.getMessage(), e);
         }
-        // The VTEP runs the load balancer on its first event loop, on that loop's clock.
-        BatchClock lbClock = new BatchClock(System::nanoTime);
-        NatStage lb = new NatStage(config.loadBalancer(), lbClock);
         Vtep vtep;
         try {
             vtep = Vtep.create(VtepConfig.builder(address).dataPathPort(config.dataPathPort())
-                    .transport(config.dataPathTransport()).cpus(config.dataPathCpus()).build(), lb, lbClock);
+                    .transport(config.dataPathTransport()).cpus(config.dataPathCpus())
+                    .loadBalancer(config.loadBalancer()).build());
         } catch (IllegalStateException e) {
             throw new UserException("cannot start the VXLAN data path: " + e.getMessage(), e);
         }
@@ -235,7 +231,7 @@ public final class Agent {
             resolvers = new TaskResolvers(config.dns());
             OverlayDataPlane plane;
             try {
-                plane = OverlayDataPlane.start(nodeId, vtep, lb, underlayMtu, config.gwbridgePool(),
+                plane = OverlayDataPlane.start(nodeId, vtep, underlayMtu, config.gwbridgePool(),
                         config.dataRoot().resolve("overlay"), watcher, publisher, store, ATTACH_WAIT, resolvers);
             } catch (GwBridgeConfigException e) {
                 // The configuration and the node disagree: the message says how, for the operator.

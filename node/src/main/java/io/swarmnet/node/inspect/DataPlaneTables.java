@@ -87,7 +87,7 @@ public final class DataPlaneTables {
     private static List<Map<String, Object>> services(OverlayDataPlane plane) {
         Map<Integer, String> names = plane.networkNames();
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (VirtualServer v : plane.loadBalancer().table().services()) {
+        for (VirtualServer v : plane.vtep().loadBalancer().table().services()) {
             for (Backend b : v.backends()) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("service", v.name());
@@ -114,7 +114,7 @@ public final class DataPlaneTables {
         Map<Integer, String> names = plane.networkNames();
         try {
             return plane.vtep().onEventLoop(() -> {
-                ConntrackTable ct = plane.loadBalancer().conntrack();
+                ConntrackTable ct = plane.vtep().loadBalancer().conntrack();
                 long now = System.nanoTime();
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (int slot = 0; slot < ct.slots() && rows.size() < MAX_CONNTRACK_ROWS; slot++) {

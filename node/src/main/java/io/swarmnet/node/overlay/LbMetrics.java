@@ -26,7 +26,7 @@ public final class LbMetrics {
 
     /** Registers the load balancer's metrics of {@code plane}'s VTEP. */
     public static void register(PrometheusRegistry registry, OverlayDataPlane plane) {
-        NatStage lb = plane.loadBalancer();
+        NatStage lb = plane.vtep().loadBalancer();
         LbCounters c = lb.counters();
         ConntrackTable ct = lb.conntrack();
         counter(registry, "swarmnet_lb_new_flows", "Flows to a service VIP that got a backend and a conntrack entry",

@@ -16,8 +16,6 @@ import io.swarmnet.control.watch.ClusterWatcher;
 import io.swarmnet.gwbridge.GwBridge;
 import io.swarmnet.gwbridge.GwBridgeAttachment;
 import io.swarmnet.gwbridge.GwBridgeConfig;
-import io.swarmnet.lb.NatStage;
-import io.swarmnet.lb.table.ServiceTable;
 import io.swarmnet.node.api.ApiException;
 import io.swarmnet.node.dns.TaskResolvers;
 import io.swarmnet.node.inspect.CaptureControl;
@@ -57,11 +55,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One node's overlay data plane as the agent runs it: the bound {@link Vtep} and the
- * {@link NatStage} it runs, the {@link GwBridge}, the task attachments behind
- * {@code POST /v1/tasks/attach}, and the reconciler that republishes the VTEP's and the
- * load balancer's tables whenever the cluster view, the desired tables or the
- * attachments change.
+ * One node's overlay data plane as the agent runs it: the bound {@link Vtep}, the
+ * {@link GwBridge}, the task attachments behind {@code POST /v1/tasks/attach}, and the
+ * reconciler that republishes the VTEP's tables whenever the cluster view, the desired
+ * tables or the attachments change.
  *
  * <p>Every change to attachments and tables happens under this object's lock, so the API
  * and the reconciler thread never interleave; the packet path never takes it (the VTEP
@@ -76,7 +73,6 @@ public final class OverlayDataPlane implements AutoCloseable {
 
     private final String nodeId;
     private final Vtep vtep;
-    private final NatStage lb;
     private final Netns nodeNetns;
     private final GwBridge gw;
     private final ClusterWatcher watcher;
@@ -98,13 +94,12 @@ public final class OverlayDataPlane implements AutoCloseable {
     /** Network names by VNI, for metric labels; grows only, as the VTEP's counters do. */
     private volatile Map<Integer, String> networkNames = Map.of();
 
-    private OverlayDataPlane(String nodeId, Vtep vtep, NatStage lb, Netns nodeNetns, GwBridge gw,
-                             ClusterWatcher watcher, DesiredTablesPublisher publisher, Store store, int underlayMtu,
+    private OverlayDataPlane(String nodeId, Vtep vtep, Netns nodeNetns, GwBridge gw, ClusterWatcher watcher,
+                             DesiredTablesPublisher publisher, Store store, int underlayMtu,
                              AttachmentStateFile stateFile, List<AttachmentStateFile.Entry> toRestore,
                              Duration attachWait, TaskResolvers resolvers) {
         this.nodeId = nodeId;
         this.vtep = vtep;
-        this.lb = lb;
         this.nodeNetns = nodeNetns;
         this.gw = gw;
         this.watcher = watcher;
@@ -127,15 +122,14 @@ public final class OverlayDataPlane implements AutoCloseable {
 
     /**
      * Starts the gwbridge (pruning ports of tasks the state file does not name) and takes
-     * over a bound {@code vtep} that runs {@code lb}; the tasks of the state file are
-     * re-attached or pruned at the first cluster view. Call {@link #onViewUpdate()} for every
-     * watcher update, after the publisher has rebuilt its tables from it, from before the
-     * watcher starts.
+     * over a bound {@code vtep}; the tasks of the state file are re-attached or pruned at
+     * the first cluster view. Call {@link #onViewUpdate()} for every watcher update, after
+     * the publisher has rebuilt its tables from it, from before the watcher starts.
      *
      * @param dataDir   where the attachment state and the gwbridge state live
      * @param resolvers the embedded DNS server, opened in every attached task; the plane closes it
      */
-    public static OverlayDataPlane start(String nodeId, Vtep vtep, NatStage lb, int underlayMtu, String gwbridgePool,
+    public static OverlayDataPlane start(String nodeId, Vtep vtep, int underlayMtu, String gwbridgePool,
                                          Path dataDir, ClusterWatcher watcher, DesiredTablesPublisher publisher,
                                          Store store, Duration attachWait, TaskResolvers resolvers) throws IOException {
         Files.createDirectories(dataDir);
@@ -154,7 +148,7 @@ public final class OverlayDataPlane implements AutoCloseable {
             self.close();
             throw e;
         }
-        return new OverlayDataPlane(nodeId, vtep, lb, self, gw, watcher, publisher, store, underlayMtu, stateFile,
+        return new OverlayDataPlane(nodeId, vtep, self, gw, watcher, publisher, store, underlayMtu, stateFile,
                 new ArrayList<>(saved), attachWait, resolvers);
     }
 
@@ -178,11 +172,6 @@ public final class OverlayDataPlane implements AutoCloseable {
 
     public Vtep vtep() {
         return vtep;
-    }
-
-    /** The VTEP's load balancer: its table, counters and conntrack counters, readable from any thread. */
-    public NatStage loadBalancer() {
-        return lb;
     }
 
     /** The embedded DNS server of the attached tasks. */
@@ -369,11 +358,7 @@ public final class OverlayDataPlane implements AutoCloseable {
         ports.addAll(mesh.localPorts());
         OverlayTables tables = OverlayTablesMapper.map(version.incrementAndGet(), desired, peers, underlayMtu, ports);
         vtep.publish(tables);
-        ServiceTable services = ServiceTableMapper.map(tables.version(), desired, ports, lb.table());
-        // Never a table older than the one in force: a late reconcile must not roll it back.
-        if (services.version() >= lb.table().version()) {
-            lb.publish(services);
-        }
+        vtep.publish(ServiceTableMapper.map(tables.version(), desired, ports, vtep.loadBalancer().table()));
         resolvers.publish(desired.dns());
         Map<Integer, String> names = new HashMap<>(networkNames);
         boolean grew = false;

@@ -3,15 +3,14 @@ package io.swarmnet.vxlan.vtep;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.collection.IntObjectHashMap;
+import io.swarmnet.lb.BatchClock;
+import io.swarmnet.lb.ClientSink;
+import io.swarmnet.lb.LbConfig;
+import io.swarmnet.lb.NatStage;
 import io.swarmnet.packet.ArpView;
 import io.swarmnet.packet.EthernetView;
 import io.swarmnet.packet.Ipv4View;
-import io.swarmnet.packet.UdpView;
 import io.swarmnet.packet.VxlanView;
-import io.swarmnet.packet.stage.BatchClock;
-import io.swarmnet.packet.stage.DefaultFrameStage;
-import io.swarmnet.packet.stage.FrameSink;
-import io.swarmnet.packet.stage.FrameStage;
 import io.swarmnet.sys.VirtioNetHdr;
 import io.swarmnet.vxlan.fdb.NetworkTable;
 import io.swarmnet.vxlan.fdb.OverlayTables;
@@ -42,21 +41,17 @@ import org.slf4j.LoggerFactory;
  *       target port's VNI even if the tables say otherwise.</li>
  *   <li>Reserved VXLAN bits are ignored on receipt, as RFC 7348 §5 says (Linux is
  *       stricter and drops them); only a missing I flag is a drop.</li>
- *   <li>A frame stage it does not know (the agent's is the service load balancer): every
- *       IPv4 frame from a local port that the switch cannot place passes
- *       {@link FrameStage#fromPort} before it is switched (a frame to a VIP leaves it
- *       rewritten to a backend), and every frame about to be written to a local port passes
- *       {@link FrameStage#toPort}, whether it came from a local port or from a peer.</li>
- *   <li>Shards: a VTEP runs one data path per CPU. Only shard 0's runs the stage; another
- *       shard's passes it, through a {@link Handoff}, every frame the switch cannot place
- *       and every frame to an end the stage may have flows to
- *       ({@link FrameStage#mayHaveFlowsTo(int, int)}), and switches the rest itself.</li>
+ *   <li>Service VIPs: every IPv4 frame from a local port passes the load balancer's
+ *       {@link NatStage} before it is switched (a frame to a VIP leaves it rewritten to a
+ *       backend), and every frame about to be written to a local port passes its reverse
+ *       translation, whether it came from a local port or from a peer.</li>
+ *   <li>Shards: a VTEP runs one data path per CPU. Only shard 0's runs the load balancer;
+ *       another shard's passes it, through a {@link Handoff}, every frame that may be for
+ *       a VIP and every frame to a client end the conntrack may have flows of, and switches
+ *       the rest itself.</li>
  * </ul>
- *
- * <p>Public, with the few methods that drive it, so a benchmark can time the packet work
- * without sockets or event loops ({@code EncapDecapBenchmark}); the agent uses {@link Vtep}.
  */
-public final class DataPath {
+final class DataPath {
     private static final Logger LOG = LoggerFactory.getLogger(DataPath.class);
     /** RFC 7348 §5 and UDP_MAX_SEGMENTS of older kernels: at most 64 datagrams per GSO send. */
     static final int MAX_GSO_SEGMENTS = 64;
@@ -67,16 +62,20 @@ public final class DataPath {
 
     private final VtepCounters counters;
     private final Underlay underlay;
+    /** Where an IPv4 header holds the destination address, the protocol and the fragment offset. */
+    private static final int IPV4_DESTINATION = 16;
+    private static final int IPV4_PROTOCOL = 9;
+    private static final int IPV4_FRAGMENT = 6;
 
-    private final FrameStage stage;
+    private final NatStage lb;
     private final BatchClock clock;
     /**
-     * Where a shard that does not own the stage sends the frames that need it (a possible
-     * VIP, or a frame to an end the stage may have flows to); {@code null} in the owner,
-     * which runs {@link #stage} itself.
+     * Where a shard that does not own the load balancer sends the frames that need it (a
+     * possible VIP, or a frame to a client the conntrack may have flows of); {@code null}
+     * in the owner, which runs {@link #lb} itself.
      */
     private final Handoff toOwner;
-    private final FrameSink stageSink = this::sendToPortOf;
+    private final ClientSink lbSink = this::sendToClient;
     private final IntObjectHashMap<SwitchPort> ports = new IntObjectHashMap<>();
     private volatile OverlayTables tables = OverlayTables.EMPTY;
     private volatile FrameTap tap;
@@ -92,36 +91,39 @@ public final class DataPath {
     /** Frames built here for a port: ARP replies, decapsulated frames behind a fresh virtio header. */
     private final ByteBuf portScratch;
 
-    /** Makes a data path without a frame stage ({@link DefaultFrameStage}). */
     DataPath(VtepCounters counters, Underlay underlay) {
-        this(counters, underlay, DefaultFrameStage.INSTANCE, new BatchClock(System::nanoTime));
+        this(counters, underlay, new BatchClock(System::nanoTime));
+    }
+
+    private DataPath(VtepCounters counters, Underlay underlay, BatchClock clock) {
+        this(counters, underlay, new NatStage(LbConfig.DEFAULT, clock), clock);
     }
 
     /**
-     * Makes a data path that runs {@code stage}; {@code clock} is the clock that
-     * {@code stage} reads, and its batch ends with each {@link #flush} and {@link #housekeep}.
+     * Makes a data path whose load balancer is {@code lb}; {@code clock} is the clock that
+     * {@code lb} reads, and its batch ends with each {@link #flush} and {@link #housekeep}.
      */
-    public DataPath(VtepCounters counters, Underlay underlay, FrameStage stage, BatchClock clock) {
-        this(counters, underlay, stage, clock, null);
+    DataPath(VtepCounters counters, Underlay underlay, NatStage lb, BatchClock clock) {
+        this(counters, underlay, lb, clock, null);
     }
 
     /**
-     * Makes the data path of a shard that does not own {@code stage}: it only asks which
-     * ends the stage may have flows to ({@link FrameStage#mayHaveFlowsTo(int, int)}, safe
-     * from any thread) and passes every frame the stage must see to {@code toOwner};
-     * {@code clock} is its own.
+     * Makes the data path of a shard that does not own {@code lb}: it only reads which
+     * clients have flows ({@code ConntrackTable.mayHaveFlowsTo}, safe from any thread) and
+     * passes every frame the load balancer must see to {@code toOwner}; {@code clock} is
+     * its own.
      */
-    DataPath(VtepCounters counters, Underlay underlay, FrameStage stage, BatchClock clock, Handoff toOwner) {
+    DataPath(VtepCounters counters, Underlay underlay, NatStage lb, BatchClock clock, Handoff toOwner) {
         this.counters = counters;
         this.underlay = underlay;
-        this.stage = stage;
+        this.lb = lb;
         this.clock = clock;
         this.toOwner = toOwner;
         this.portScratch = Unpooled.directBuffer(MAX_TAP_FRAME, MAX_TAP_FRAME);
     }
 
     /** Replaces the tables; any thread. */
-    public void publish(OverlayTables tables) {
+    void publish(OverlayTables tables) {
         this.tables = tables;
     }
 
@@ -131,7 +133,7 @@ public final class DataPath {
     }
 
     /** Adds a port; event loop only. */
-    public void addPort(SwitchPort port) {
+    void addPort(SwitchPort port) {
         ports.put(port.id(), port);
     }
 
@@ -141,7 +143,7 @@ public final class DataPath {
     }
 
     /** Releases the scratch buffers; event loop only, after the last packet. */
-    public void release() {
+    void release() {
         portScratch.release();
         coalescer.release();
     }
@@ -150,7 +152,7 @@ public final class DataPath {
      * Handles one frame read from local port {@code from}: {@code length} bytes at
      * {@code offset}, virtio header first. The buffer is the caller's and is not kept.
      */
-    public void fromPort(SwitchPort from, ByteBuf buf, int offset, int length) {
+    void fromPort(SwitchPort from, ByteBuf buf, int offset, int length) {
         try {
             classify(from, buf, offset, length, false);
         } catch (RuntimeException e) {
@@ -159,7 +161,7 @@ public final class DataPath {
     }
 
     /**
-     * The owner of the frame stage: handles a frame another shard passed on, as
+     * The owner of the load balancer: handles a frame another shard passed on, as
      * {@link #fromPort} (kind {@link Handoff#FROM_PORT}) or as the end of {@link #fromPeer}
      * (kind {@link Handoff#FROM_PEER}, for local port {@code port}). The frame tap saw it
      * in that shard already.
@@ -184,8 +186,8 @@ public final class DataPath {
     }
 
     /**
-     * A shard that does not own the frame stage: whether the frame the views are on is
-     * IPv4 to an address the stage may have to translate back.
+     * A shard that does not own the load balancer: whether the frame the views are on is
+     * IPv4 to an address the load balancer may have to translate back.
      */
     private boolean forOwner(ByteBuf buf) {
         int at = eth.payloadOffset();
@@ -193,19 +195,17 @@ public final class DataPath {
         if (eth.etherType() != EthernetView.TYPE_IPV4 || length < Ipv4View.MIN_HEADER_LENGTH) {
             return false;
         }
-        int dst = buf.getInt(at + Ipv4View.DST);
-        int headerLength = (buf.getUnsignedByte(at + Ipv4View.VERSION_IHL) & 0x0F) * 4;
-        int protocol = buf.getUnsignedByte(at + Ipv4View.PROTOCOL);
-        boolean laterFragment =
-                (buf.getUnsignedShort(at + Ipv4View.FLAGS_FRAGMENT) & Ipv4View.FRAGMENT_OFFSET_MASK) != 0;
+        int dst = buf.getInt(at + IPV4_DESTINATION);
+        int headerLength = (buf.getUnsignedByte(at) & 0x0F) * 4;
+        int protocol = buf.getUnsignedByte(at + IPV4_PROTOCOL);
+        boolean laterFragment = (buf.getUnsignedShort(at + IPV4_FRAGMENT) & 0x1FFF) != 0;
         if ((protocol == Ipv4View.PROTOCOL_TCP || protocol == Ipv4View.PROTOCOL_UDP) && !laterFragment
                 && headerLength >= Ipv4View.MIN_HEADER_LENGTH && length >= headerLength + 4) {
             // A TCP or UDP frame names the client's end: only that end's flows matter.
-            // TCP and UDP hold the destination port at the same offset.
-            return stage.mayHaveFlowsTo(dst, buf.getUnsignedShort(at + headerLength + UdpView.DST_PORT));
+            return lb.conntrack().mayHaveFlowsTo(dst, buf.getUnsignedShort(at + headerLength + 2));
         }
         // ICMP errors and later fragments of a flow's datagrams carry no ports of their own.
-        return stage.mayHaveFlowsTo(dst);
+        return lb.conntrack().mayHaveFlowsTo(dst);
     }
 
     private void handOff(int kind, int vni, int port, NetworkCounters c, ByteBuf buf, int offset, int length) {
@@ -252,13 +252,13 @@ public final class DataPath {
         int vtep = portId == NetworkTable.NO_PORT ? net.remoteVtep(dst) : NetworkTable.NO_VTEP;
         // A VIP's MAC is in the ARP table only, never in the forwarding table, so only a
         // frame the switch cannot place can be for a VIP: task-to-task traffic skips the
-        // stage's fromPort altogether.
+        // load balancer altogether.
         if (portId == NetworkTable.NO_PORT && vtep == NetworkTable.NO_VTEP && eth.etherType() == EthernetView.TYPE_IPV4) {
             if (toOwner != null) {
                 handOff(Handoff.FROM_PORT, from.vni(), from.id(), c, buf, offset, length);
                 return;
             }
-            int verdict = stage.fromPort(from.vni(), buf, frameOffset, frameLength, vnet.needsChecksum(),
+            int verdict = lb.fromPort(from.vni(), buf, frameOffset, frameLength, vnet.needsChecksum(),
                     portScratch, SwitchPort.VNET_HEADER_LENGTH);
             if (verdict >= 0) {
                 portScratch.setZero(0, SwitchPort.VNET_HEADER_LENGTH);
@@ -267,7 +267,7 @@ public final class DataPath {
                 }
                 return;
             }
-            if (verdict == FrameStage.DROP) {
+            if (verdict == NatStage.DROP) {
                 return;
             }
             // Rewritten to a backend: place the frame by its new destination MAC.
@@ -332,14 +332,12 @@ public final class DataPath {
             c.drop(DropReason.PORT_MISMATCH);
             return;
         }
-        // The stage is the owner's thread's: another shard hands it every frame it may rewrite.
-        if (toOwner == null) {
-            stage.toPort(to.vni(), buf, offset + SwitchPort.VNET_HEADER_LENGTH,
-                    length - SwitchPort.VNET_HEADER_LENGTH, vnet.needsChecksum());
-        } else if (forOwner(buf)) {
+        if (toOwner != null && forOwner(buf)) {
             handOff(Handoff.FROM_PORT, from.vni(), from.id(), c, buf, offset, length);
             return;
         }
+        lb.toPort(to.vni(), buf, offset + SwitchPort.VNET_HEADER_LENGTH, length - SwitchPort.VNET_HEADER_LENGTH,
+                vnet.needsChecksum());
         if (to.write(buf, offset, length)) {
             c.count(NetworkCounters.LOCAL_PACKETS, length - SwitchPort.VNET_HEADER_LENGTH);
         } else {
@@ -426,7 +424,7 @@ public final class DataPath {
      * Handles one VXLAN datagram from {@code srcIp}: {@code length} bytes of UDP payload at
      * {@code offset}. The buffer is the caller's and is not kept.
      */
-    public void fromPeer(int srcIp, ByteBuf buf, int offset, int length) {
+    void fromPeer(int srcIp, ByteBuf buf, int offset, int length) {
         try {
             decapsulate(srcIp, buf, offset, length);
         } catch (RuntimeException e) {
@@ -503,11 +501,8 @@ public final class DataPath {
     /** Delivers a decapsulated frame the views are on to local port {@code to}. */
     private void deliver(int vni, NetworkCounters c, SwitchPort to, ByteBuf buf, int frameOffset, int frameLength) {
         // Replies from a remote backend come back to the VIP here, on the client's node,
-        // before the coalescer merges them. Only the owner asks: another shard delivers only
-        // frames to ends the stage has no flows to, and the stage is the owner's thread's.
-        if (toOwner == null) {
-            stage.toPort(vni, buf, frameOffset, frameLength, false);
-        }
+        // before the coalescer merges them.
+        lb.toPort(vni, buf, frameOffset, frameLength, false);
         if (eth.etherType() == EthernetView.TYPE_IPV4 && coalescer.offer(to, c, buf, frameOffset, frameLength, ip)) {
             return;
         }
@@ -538,15 +533,20 @@ public final class DataPath {
         }
     }
 
+    /** Returns the load balancer stage; its counters may be read from any thread. */
+    NatStage loadBalancer() {
+        return lb;
+    }
+
     /**
-     * Periodic work of the frame stage (about once a second, on the event loop): a load
-     * balancer expires flows and resets the clients of backends that left its table.
+     * Periodic work of the load balancer (about once a second, on the event loop): expiring
+     * flows and resetting the clients of backends that left the service table.
      */
     void housekeep() {
         // Its own batch: it reads the time now, not the last batch's, and leaves none behind.
         clock.endBatch();
         try {
-            stage.housekeep(stageSink, portScratch, SwitchPort.VNET_HEADER_LENGTH);
+            lb.housekeep(lbSink, portScratch, SwitchPort.VNET_HEADER_LENGTH);
         } catch (RuntimeException e) {
             internalError(e);
         } finally {
@@ -554,10 +554,10 @@ public final class DataPath {
         }
     }
 
-    /** Writes a frame the stage built in the port scratch buffer to the port of {@code mac}. */
-    private boolean sendToPortOf(int vni, long mac, int length) {
+    /** Writes a frame the load balancer built in the port scratch buffer to the port of {@code clientMac}. */
+    private boolean sendToClient(int vni, long clientMac, int length) {
         NetworkTable net = tables.network(vni);
-        SwitchPort to = net == null ? null : ports.get(net.localPort(mac));
+        SwitchPort to = net == null ? null : ports.get(net.localPort(clientMac));
         if (to == null || to.vni() != vni) {
             return false;
         }
@@ -569,7 +569,7 @@ public final class DataPath {
      * Ends a batch: writes the frame being coalesced, hands queued datagrams to the kernel,
      * and lets the next batch read the clock afresh.
      */
-    public void flush() {
+    void flush() {
         clock.endBatch();
         try {
             coalescer.flush();

@@ -4,10 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
- * Where the data path sends VXLAN datagrams: the VTEP's UDP sockets, or a test's or a
- * benchmark's recorder. Called on the event loop only.
+ * Where the data path sends VXLAN datagrams: the VTEP's UDP sockets, or a test's recorder.
+ * Called on the event loop only.
  */
-public interface Underlay {
+interface Underlay {
 
     /** Returns the allocator for datagram buffers. */
     ByteBufAllocator alloc();

@@ -18,10 +18,10 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
+import io.swarmnet.lb.BatchClock;
+import io.swarmnet.lb.NatStage;
+import io.swarmnet.lb.table.ServiceTable;
 import io.swarmnet.packet.Ipv4Address;
-import io.swarmnet.packet.stage.BatchClock;
-import io.swarmnet.packet.stage.DefaultFrameStage;
-import io.swarmnet.packet.stage.FrameStage;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.swarmnet.sys.CpuSet;
@@ -59,8 +59,8 @@ import org.slf4j.LoggerFactory;
  * the kernel steers small packets to the shard of their CPU and bulk flows by hash
  * ({@link CpuSteering}), and while it is heavy everything to shard 0, which then runs on
  * any of the CPUs ({@link SteeringGovernor}, ticked on shard 0 every 100 ms). Shard 0
- * runs the {@link FrameStage} (the agent's is the service load balancer); the others hand
- * it, through a {@link Handoff} ring, the frames it must see.
+ * owns the service load balancer; the others hand it, through a {@link Handoff} ring, the
+ * frames it must see.
  *
  * <p>Lifecycle, from the agent's side:
  * <pre>
@@ -98,7 +98,7 @@ public final class Vtep implements AutoCloseable {
      */
     static final int BULK_BYTES = 512;
     /**
-     * Frames a shard may have queued for the owner of the frame stage: more than a batch
+     * Frames a shard may have queued for the owner of the load balancer: more than a batch
      * of reads (a TAP's budget of 64 frames, 16 GRO batches of a socket) from every port.
      */
     private static final int HANDOFF_SLOTS = 1024;
@@ -107,7 +107,7 @@ public final class Vtep implements AutoCloseable {
 
     private final VtepConfig config;
     private final MultiThreadIoEventLoopGroup group;
-    /** One per CPU the data path runs on; shard 0 owns the frame stage. */
+    /** One per CPU the data path runs on; shard 0 owns the load balancer. */
     private final Shard[] shards;
     private final VtepCounters counters;
     private final AtomicInteger portIds = new AtomicInteger();
@@ -117,8 +117,8 @@ public final class Vtep implements AutoCloseable {
     /** True once {@link #bind} made the data paths. */
     private volatile boolean bound;
     private volatile OverlayTables tables = OverlayTables.EMPTY;
-    /** Run by shard 0 on every frame the switch cannot place and every frame to a local port. */
-    private final FrameStage stage;
+    /** The service VIP load balancer, run by shard 0; its tables may be published before {@link #bind}. */
+    private final NatStage lb;
     private InetSocketAddress localAddress;
     private boolean closed;
     /** The CPU of each shard ({@code -1}: one shard, unpinned). */
@@ -176,9 +176,8 @@ public final class Vtep implements AutoCloseable {
         }
     }
 
-    private Vtep(VtepConfig config, FrameStage stage, BatchClock stageClock) {
+    private Vtep(VtepConfig config) {
         this.config = config;
-        this.stage = stage;
         Transport transport = config.transport();
         if (!transport.isAvailable()) {
             throw new IllegalStateException(transport + " is not available", transport.unavailabilityCause());
@@ -188,10 +187,12 @@ public final class Vtep implements AutoCloseable {
         this.governor = new SteeringGovernor(config.gatherAbove());
         this.group = new MultiThreadIoEventLoopGroup(cpus.length, new DefaultThreadFactory("swarmnet-vtep", true),
                 transport.ioHandlerFactory());
+        BatchClock ownerClock = new BatchClock(System::nanoTime);
+        this.lb = new NatStage(config.loadBalancer(), ownerClock);
         this.counters = new VtepCounters(cpus.length);
         this.shards = new Shard[cpus.length];
         for (int i = 0; i < shards.length; i++) {
-            shards[i] = new Shard(i, (IoEventLoop) group.next(), i == 0 ? stageClock : new BatchClock(System::nanoTime));
+            shards[i] = new Shard(i, (IoEventLoop) group.next(), i == 0 ? ownerClock : new BatchClock(System::nanoTime));
         }
         // Synchronously: an operator who named the CPUs must learn at start that the loop
         // cannot run there; and a shard must run on its CPU for the kernel's steering to mean
@@ -268,20 +269,9 @@ public final class Vtep implements AutoCloseable {
         return byQueue;
     }
 
-    /** Starts the event loops of a VTEP without a frame stage; nothing is bound or attached yet. */
+    /** Starts a VTEP's event loops; nothing is bound or attached yet. */
     public static Vtep create(VtepConfig config) {
-        return create(config, DefaultFrameStage.INSTANCE, new BatchClock(System::nanoTime));
-    }
-
-    /**
-     * Starts the event loops of a VTEP whose first loop runs {@code stage} (see
-     * {@link FrameStage} for what it sees); nothing is bound or attached yet.
-     *
-     * @param clock the clock {@code stage} reads: the loop ends its batch after every batch
-     *              of reads and around housekeeping. WARNING: no other thread may use it.
-     */
-    public static Vtep create(VtepConfig config, FrameStage stage, BatchClock clock) {
-        return new Vtep(config, stage, clock);
+        return new Vtep(config);
     }
 
     /** Returns the configuration. */
@@ -331,7 +321,7 @@ public final class Vtep implements AutoCloseable {
                 UdpUnderlay underlay = new UdpUnderlay(senders, config.dataPathPort(), gso);
                 VtepCounters stripe = counters.stripe(shard.index);
                 if (shard == owner) {
-                    shard.path = new DataPath(stripe, underlay, stage, shard.clock);
+                    shard.path = new DataPath(stripe, underlay, lb, shard.clock);
                     shard.loop.scheduleAtFixedRate(shard.path::housekeep, 1, 1, TimeUnit.SECONDS);
                 } else {
                     DataPath ownerPath = owner.path;
@@ -346,7 +336,7 @@ public final class Vtep implements AutoCloseable {
                             ownerPath.flush();
                         }
                     });
-                    shard.path = new DataPath(stripe, underlay, stage, shard.clock, shard.handoff);
+                    shard.path = new DataPath(stripe, underlay, lb, shard.clock, shard.handoff);
                 }
                 shard.path.publish(tables);
                 UnderlayHandler handler = new UnderlayHandler(shard.path);
@@ -659,8 +649,7 @@ public final class Vtep implements AutoCloseable {
 
     /**
      * Runs {@code task} on the event loop of shard 0 and returns its result: the way to read
-     * state that loop owns alone (the frame stage's, a load balancer's conntrack) consistently,
-     * for inspection.
+     * state that loop owns alone (the load balancer's conntrack) consistently, for inspection.
      *
      * @throws IOException when the loop does not run it in time or it fails
      */
@@ -673,6 +662,24 @@ public final class Vtep implements AutoCloseable {
     /** Returns the tables in force. */
     public OverlayTables tables() {
         return tables;
+    }
+
+    /**
+     * Makes {@code services} the VIPs the load balancer serves from the next packet on,
+     * unless a table of a higher version is in force already; returns whether it was taken.
+     * Flows whose backend left are reset (TCP) or moved (UDP) within about a second.
+     */
+    public synchronized boolean publish(ServiceTable services) {
+        if (services.version() < lb.table().version()) {
+            return false;
+        }
+        lb.publish(services);
+        return true;
+    }
+
+    /** Returns the load balancer: its table, counters and conntrack counters, readable from any thread. */
+    public NatStage loadBalancer() {
+        return lb;
     }
 
     /** Returns the traffic counters; readable from any thread at any time. */

@@ -1,5 +1,6 @@
 package io.swarmnet.vxlan.vtep;
 
+import io.swarmnet.lb.LbConfig;
 import io.swarmnet.packet.Ipv4Address;
 import io.swarmnet.packet.VxlanView;
 import io.swarmnet.sys.CpuSet;
@@ -30,6 +31,7 @@ public final class VtepConfig {
     private final CpuSet cpus;
     private final int loops;
     private final long gatherAbove;
+    private final LbConfig loadBalancer;
 
     private VtepConfig(Builder b) {
         this.advertiseAddress = b.advertiseAddress;
@@ -42,6 +44,7 @@ public final class VtepConfig {
         this.cpus = b.cpus;
         this.loops = b.loops;
         this.gatherAbove = b.gatherAbove;
+        this.loadBalancer = b.loadBalancer;
     }
 
     /** Returns a builder for a VTEP that receives on {@code advertiseAddress}, the node's underlay IPv4 address. */
@@ -103,6 +106,11 @@ public final class VtepConfig {
         return gatherAbove;
     }
 
+    /** Returns how the load balancer of service VIPs tracks connections. */
+    public LbConfig loadBalancer() {
+        return loadBalancer;
+    }
+
     @Override
     public String toString() {
         return "VtepConfig(" + Ipv4Address.toString(advertiseAddress) + ":" + dataPathPort + ", " + transport
@@ -122,6 +130,7 @@ public final class VtepConfig {
         private CpuSet cpus;
         private int loops;
         private long gatherAbove = SteeringGovernor.GATHER_ABOVE;
+        private LbConfig loadBalancer = LbConfig.DEFAULT;
 
         private Builder(int advertiseAddress) {
             if (advertiseAddress == 0 || (advertiseAddress >>> 28) >= 0xE || (advertiseAddress >>> 24) == 127) {
@@ -219,6 +228,15 @@ public final class VtepConfig {
                 throw new IllegalArgumentException("gather threshold " + packetsPerSecond + " packets/s < 2");
             }
             this.gatherAbove = packetsPerSecond;
+            return this;
+        }
+
+        /** Sets the load balancer's conntrack size and timeouts; {@link LbConfig#DEFAULT} by default. */
+        public Builder loadBalancer(LbConfig config) {
+            if (config == null) {
+                throw new IllegalArgumentException("load balancer config is null");
+            }
+            this.loadBalancer = config;
             return this;
         }
 

@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.swarmnet.lb.BatchClock;
+import io.swarmnet.lb.LbConfig;
+import io.swarmnet.lb.NatStage;
+import io.swarmnet.lb.scheduler.SchedulerType;
+import io.swarmnet.lb.table.Backend;
+import io.swarmnet.lb.table.BackendState;
+import io.swarmnet.lb.table.ServiceTable;
 import io.swarmnet.packet.Ipv4Address;
-import io.swarmnet.packet.stage.BatchClock;
 import io.swarmnet.vxlan.fdb.OverlayTables;
 import io.swarmnet.vxlan.vtep.TestFrames.FakePort;
 import io.swarmnet.vxlan.vtep.TestFrames.RecordingUnderlay;
@@ -27,14 +33,17 @@ class DataPathFuzzTest {
 
     /**
      * Tables that make most inputs reach deep: both test MACs known, ARP answers, one peer;
-     * and the seeds' destination 10.0.0.2 is also a VIP of the frame stage with a backend
-     * behind the peer, so TAP frames go through the stage's verdicts. The load balancer's
-     * own parsing is {@code ipvs-lb}'s to test.
+     * and the seeds' destination 10.0.0.2 is also a VIP with a backend behind the peer, so
+     * TAP frames go through the load balancer (a small conntrack: one data path per input).
      */
     private static DataPath newDataPath(VtepCounters counters, RecordingUnderlay underlay, FakePort... ports) {
         BatchClock clock = new BatchClock(System::nanoTime);
-        FakeStage stage = new FakeStage(TestFrames.IP_2, TestFrames.MAC_2, TestFrames.IP_5, TestFrames.MAC_5, clock);
-        DataPath path = new DataPath(counters, underlay, stage, clock);
+        NatStage lb = new NatStage(LbConfig.builder().conntrackMax(16).build(), clock);
+        lb.publish(ServiceTable.builder(1).service("fuzz", VNI, TestFrames.IP_2, TestFrames.MAC_2, SchedulerType.RR)
+                .backend(VNI, TestFrames.IP_2, TestFrames.IP_5, TestFrames.MAC_5, Backend.REMOTE, PEER,
+                        BackendState.ACTIVE, 1)
+                .build());
+        DataPath path = new DataPath(counters, underlay, lb, clock);
         for (FakePort port : ports) {
             path.addPort(port);
         }

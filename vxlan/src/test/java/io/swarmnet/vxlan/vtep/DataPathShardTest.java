@@ -1,24 +1,30 @@
 package io.swarmnet.vxlan.vtep;
 
-import static io.swarmnet.vxlan.vtep.DataPathStageTest.CLIENT;
-import static io.swarmnet.vxlan.vtep.DataPathStageTest.CLIENT_MAC;
-import static io.swarmnet.vxlan.vtep.DataPathStageTest.LOCAL;
-import static io.swarmnet.vxlan.vtep.DataPathStageTest.LOCAL_MAC;
-import static io.swarmnet.vxlan.vtep.DataPathStageTest.MTU;
-import static io.swarmnet.vxlan.vtep.DataPathStageTest.PEER;
-import static io.swarmnet.vxlan.vtep.DataPathStageTest.REMOTE;
-import static io.swarmnet.vxlan.vtep.DataPathStageTest.REMOTE_MAC;
-import static io.swarmnet.vxlan.vtep.DataPathStageTest.V;
-import static io.swarmnet.vxlan.vtep.DataPathStageTest.VIP;
-import static io.swarmnet.vxlan.vtep.DataPathStageTest.VIP_MAC;
-import static io.swarmnet.vxlan.vtep.DataPathStageTest.VNI;
-import static io.swarmnet.vxlan.vtep.DataPathStageTest.tcp;
+import static io.swarmnet.vxlan.vtep.DataPathLoadBalancerTest.CLIENT;
+import static io.swarmnet.vxlan.vtep.DataPathLoadBalancerTest.CLIENT_MAC;
+import static io.swarmnet.vxlan.vtep.DataPathLoadBalancerTest.LOCAL;
+import static io.swarmnet.vxlan.vtep.DataPathLoadBalancerTest.LOCAL_MAC;
+import static io.swarmnet.vxlan.vtep.DataPathLoadBalancerTest.MTU;
+import static io.swarmnet.vxlan.vtep.DataPathLoadBalancerTest.PEER;
+import static io.swarmnet.vxlan.vtep.DataPathLoadBalancerTest.REMOTE;
+import static io.swarmnet.vxlan.vtep.DataPathLoadBalancerTest.REMOTE_MAC;
+import static io.swarmnet.vxlan.vtep.DataPathLoadBalancerTest.V;
+import static io.swarmnet.vxlan.vtep.DataPathLoadBalancerTest.VIP;
+import static io.swarmnet.vxlan.vtep.DataPathLoadBalancerTest.VIP_MAC;
+import static io.swarmnet.vxlan.vtep.DataPathLoadBalancerTest.VNI;
+import static io.swarmnet.vxlan.vtep.DataPathLoadBalancerTest.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.swarmnet.lb.BatchClock;
+import io.swarmnet.lb.LbConfig;
+import io.swarmnet.lb.NatStage;
+import io.swarmnet.lb.scheduler.SchedulerType;
+import io.swarmnet.lb.table.Backend;
+import io.swarmnet.lb.table.BackendState;
+import io.swarmnet.lb.table.ServiceTable;
 import io.swarmnet.packet.TcpView;
-import io.swarmnet.packet.stage.BatchClock;
 import io.swarmnet.vxlan.fdb.OverlayTables;
 import io.swarmnet.vxlan.vtep.HandoffTest.ManualExecutor;
 import io.swarmnet.vxlan.vtep.TestFrames.FakePort;
@@ -27,10 +33,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two shards of one VTEP, run by hand on this thread: the owner of the frame stage (a
- * {@link FakeStage} playing a load balancer) and a shard that passes it what the stage must
- * see. A VIP flow whose packets reach the other shard is translated as if it had all reached
- * the owner; traffic between tasks without flows never waits for it.
+ * Two shards of one VTEP, run by hand on this thread: the owner of the load balancer and
+ * a shard that passes it what the load balancer must see. A VIP flow whose packets reach
+ * the other shard is translated as if it had all reached the owner; traffic between tasks
+ * without flows never waits for it.
  */
 class DataPathShardTest {
     private final Fixture f = new Fixture(64);
@@ -43,10 +49,10 @@ class DataPathShardTest {
     static final class Fixture {
         private final VtepCounters counters = new VtepCounters(2);
         private final BatchClock clock = new BatchClock(() -> 1_000_000_000L);
-        private final FakeStage stage = new FakeStage(VIP, VIP_MAC, REMOTE, REMOTE_MAC, clock);
+        private final NatStage lb = new NatStage(LbConfig.builder().conntrackMax(1024).build(), clock);
         private final RecordingUnderlay ownerWire = new RecordingUnderlay();
         private final RecordingUnderlay shardWire = new RecordingUnderlay();
-        private final DataPath owner = new DataPath(counters.stripe(0), ownerWire, stage, clock);
+        private final DataPath owner = new DataPath(counters.stripe(0), ownerWire, lb, clock);
         private final ManualExecutor ownerLoop = new ManualExecutor();
         private final Handoff handoff;
         private final DataPath shard;
@@ -68,7 +74,7 @@ class DataPathShardTest {
                     owner.flush();
                 }
             });
-            shard = new DataPath(counters.stripe(1), shardWire, stage, new BatchClock(() -> 0L), handoff);
+            shard = new DataPath(counters.stripe(1), shardWire, lb, new BatchClock(() -> 0L), handoff);
             OverlayTables tables = OverlayTables.builder(1).peer(PEER).network(VNI, MTU)
                     .localPort(VNI, CLIENT_MAC, 1).localPort(VNI, LOCAL_MAC, 2)
                     .remote(VNI, REMOTE_MAC, PEER)
@@ -82,6 +88,10 @@ class DataPathShardTest {
             owner.addPort(ownerLocal);
             shard.addPort(shardClient);
             shard.addPort(shardLocal);
+            lb.publish(ServiceTable.builder(1, lb.table())
+                    .service("web", VNI, VIP, VIP_MAC, SchedulerType.RR)
+                    .backend(VNI, VIP, REMOTE, REMOTE_MAC, Backend.REMOTE, PEER, BackendState.ACTIVE, 1)
+                    .build());
         }
 
         void release() {
@@ -132,7 +142,7 @@ class DataPathShardTest {
         f.ownerLoop.runAll();
         assertThat(f.ownerClient.written).hasSize(1);
         assertThat(Fixture.ipAt(f.ownerClient.written.get(0), V + 14 + 12)).as("from the VIP").isEqualTo(VIP);
-        assertThat(f.stage.rewrittenReplies).isEqualTo(1);
+        assertThat(f.lb.counters().replyPackets()).isEqualTo(1);
         assertThat(f.counters.network(VNI).rxPackets()).as("counted once, by the owner").isEqualTo(1);
         assertThat(f.counters.stripe(0).network(VNI).rxPackets()).isEqualTo(1);
         assertThat(f.counters.stripe(1).network(VNI).rxPackets()).isZero();
@@ -158,15 +168,6 @@ class DataPathShardTest {
         assertThat(f.shardWire.sent).hasSize(1);
         assertThat(f.counters.network(VNI).rxPackets()).isEqualTo(1);
         assertThat(f.counters.network(VNI).txPackets()).isEqualTo(1);
-    }
-
-    @Test
-    void onlyTheOwnerAsksTheStageAboutFramesToLocalPorts() {
-        f.shardFromPeer(tcp(LOCAL_MAC, REMOTE_MAC, REMOTE, LOCAL, 5000, 80, 1, 0, TcpView.SYN, 0));
-        f.shardFromPort(f.shardLocal, tcp(CLIENT_MAC, LOCAL_MAC, LOCAL, CLIENT, 80, 5000, 9, 2, TcpView.SYN, 0));
-        assertThat(f.shardLocal.written).hasSize(1);
-        assertThat(f.shardClient.written).hasSize(1);
-        assertThat(f.stage.toPortCalls).as("the stage belongs to the owner's thread").isZero();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.swarmnet.packet.stage;
+package io.swarmnet.lb;
 
 import java.util.function.LongSupplier;
 

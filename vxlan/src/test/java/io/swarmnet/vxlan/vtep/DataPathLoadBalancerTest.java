@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.swarmnet.lb.BatchClock;
+import io.swarmnet.lb.LbConfig;
+import io.swarmnet.lb.NatStage;
+import io.swarmnet.lb.scheduler.SchedulerType;
+import io.swarmnet.lb.table.Backend;
+import io.swarmnet.lb.table.BackendState;
+import io.swarmnet.lb.table.ServiceTable;
 import io.swarmnet.packet.Checksums;
 import io.swarmnet.packet.EthernetView;
 import io.swarmnet.packet.Ipv4Address;
 import io.swarmnet.packet.Ipv4View;
 import io.swarmnet.packet.TcpView;
-import io.swarmnet.packet.stage.BatchClock;
 import io.swarmnet.packet.testing.Frames;
 import io.swarmnet.vxlan.fdb.OverlayTables;
 import io.swarmnet.vxlan.port.SwitchPort;
@@ -19,14 +25,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The frame stage inside the data path, with a {@link FakeStage} playing a load balancer: a
- * frame it rewrites reaches its new destination, local or behind a peer, whole or cut from
- * a TSO frame; every frame to a local port passes it, from a port or from a peer; its own
- * frames reach the asking port or, when it housekeeps, the port of their MAC; and its clock
- * is read once per batch. The load balancer itself is tested in {@code ipvs-lb}, and through
- * a real VTEP in the agent's lab tests.
+ * The load balancer inside the data path: a flow to a VIP from any local port reaches a
+ * local or a remote backend, replies come back from the VIP whether the backend is local
+ * or behind a peer, a ping to the VIP is answered, and a removed backend's client is reset.
  */
-class DataPathStageTest {
+class DataPathLoadBalancerTest {
     static final int VNI = 4096;
     static final int MTU = 1450;
     static final int PEER = Ipv4Address.parse("192.0.2.12");
@@ -42,19 +45,19 @@ class DataPathStageTest {
     static final int V = SwitchPort.VNET_HEADER_LENGTH;
 
     private final RecordingUnderlay underlay = new RecordingUnderlay();
-    /** The time the stage reads, and how many times it asked. */
+    /** The time the load balancer reads, and how many times it asked. */
     private final long[] time = {1_000_000_000L, 0};
     private final BatchClock clock = new BatchClock(() -> {
         time[1]++;
         return time[0];
     });
-    private final FakeStage stage = new FakeStage(VIP, VIP_MAC, LOCAL, LOCAL_MAC, clock);
-    private final DataPath path = new DataPath(new VtepCounters(), underlay, stage, clock);
+    private final DataPath path = new DataPath(new VtepCounters(), underlay,
+            new NatStage(LbConfig.builder().conntrackMax(1024).build(), clock), clock);
     /** Any local port may be a client: a task's, or the routing mesh's node ingress port. */
     private final FakePort client = new FakePort(1, VNI);
     private final FakePort local = new FakePort(2, VNI);
 
-    DataPathStageTest() {
+    DataPathLoadBalancerTest() {
         path.addPort(client);
         path.addPort(local);
         path.publish(OverlayTables.builder(1).peer(PEER).network(VNI, MTU)
@@ -63,6 +66,17 @@ class DataPathStageTest {
                 .arp(VNI, CLIENT, CLIENT_MAC).arp(VNI, LOCAL, LOCAL_MAC).arp(VNI, REMOTE, REMOTE_MAC)
                 .arp(VNI, VIP, VIP_MAC)
                 .build());
+        publishServices(1, true);
+    }
+
+    private void publishServices(long version, boolean withRemote) {
+        ServiceTable.Builder b = ServiceTable.builder(version, path.loadBalancer().table())
+                .service("web", VNI, VIP, VIP_MAC, SchedulerType.RR)
+                .backend(VNI, VIP, LOCAL, LOCAL_MAC, local.id(), 0, BackendState.ACTIVE, 1);
+        if (withRemote) {
+            b.backend(VNI, VIP, REMOTE, REMOTE_MAC, Backend.REMOTE, PEER, BackendState.ACTIVE, 1);
+        }
+        path.loadBalancer().publish(b.build());
     }
 
     @AfterEach
@@ -113,6 +127,14 @@ class DataPathStageTest {
         path.flush();
     }
 
+    private static boolean valid(byte[] frame, int at) {
+        ByteBuf b = Unpooled.wrappedBuffer(frame);
+        int ip = at + ETH;
+        int l4 = b.getUnsignedShort(ip + 2) - 20;
+        int pseudo = Checksums.pseudoHeaderSum(b.getInt(ip + 12), b.getInt(ip + 16), b.getUnsignedByte(ip + 9), l4);
+        return Checksums.sum(b, ip, 20) == 0xFFFF && Checksums.sum(b, ip + 20, l4, pseudo) == 0xFFFF;
+    }
+
     private static int dstIp(byte[] frame, int at) {
         return Unpooled.wrappedBuffer(frame).getInt(at + ETH + 16);
     }
@@ -121,84 +143,63 @@ class DataPathStageTest {
         return Unpooled.wrappedBuffer(frame).getInt(at + ETH + 12);
     }
 
-    private static long srcMac(byte[] frame, int at) {
-        return Unpooled.wrappedBuffer(frame).getLong(at + 6) >>> 16;
-    }
-
     @Test
-    void switchesARewrittenFrameByItsNewDestinationToALocalOrARemoteBackend() {
+    void balancesVipFlowsOverLocalAndRemoteBackends() {
         fromPort(client, tcp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 1000, 80, 1, 0, TcpView.SYN, 0));
-        stage.backend = REMOTE;
-        stage.backendMac = REMOTE_MAC;
         fromPort(client, tcp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 1001, 80, 1, 0, TcpView.SYN, 0));
         path.flush();
         assertThat(local.written).hasSize(1);
         assertThat(dstIp(local.written.get(0), V)).isEqualTo(LOCAL);
+        assertThat(valid(local.written.get(0), V)).isTrue();
         assertThat(underlay.sent).hasSize(1);
         assertThat(underlay.sent.get(0).peer()).isEqualTo(PEER);
         assertThat(dstIp(underlay.sent.get(0).bytes(), 8)).isEqualTo(REMOTE);
+        assertThat(valid(underlay.sent.get(0).bytes(), 8)).isTrue();
     }
 
     @Test
-    void framesTheSwitchCanPlaceSkipTheStagesFromPort() {
-        fromPort(local, tcp(CLIENT_MAC, LOCAL_MAC, LOCAL, CLIENT, 80, 1000, 9, 2, TcpView.SYN | TcpView.ACK, 0));
-        fromPort(client, tcp(REMOTE_MAC, CLIENT_MAC, CLIENT, REMOTE, 1000, 80, 1, 0, TcpView.SYN, 0));
-        path.flush();
-        assertThat(stage.fromPortCalls).isZero();
-        assertThat(client.written).hasSize(1);
-        assertThat(underlay.sent).hasSize(1);
-    }
-
-    @Test
-    void everyFrameToALocalPortPassesTheStageFromAPortOrAPeer() {
+    void repliesComeBackFromTheVipFromALocalOrARemoteBackend() {
         fromPort(client, tcp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 1000, 80, 1, 0, TcpView.SYN, 0));
-        stage.backend = REMOTE;
-        stage.backendMac = REMOTE_MAC;
         fromPort(client, tcp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 1001, 80, 1, 0, TcpView.SYN, 0));
-        fromPeer(tcp(CLIENT_MAC, REMOTE_MAC, REMOTE, CLIENT, 80, 1001, 9, 2, TcpView.SYN | TcpView.ACK, 0));
-        stage.backend = LOCAL;
-        stage.backendMac = LOCAL_MAC;
         fromPort(local, tcp(CLIENT_MAC, LOCAL_MAC, LOCAL, CLIENT, 80, 1000, 9, 2, TcpView.SYN | TcpView.ACK, 0));
+        fromPeer(tcp(CLIENT_MAC, REMOTE_MAC, REMOTE, CLIENT, 80, 1001, 9, 2, TcpView.SYN | TcpView.ACK, 0));
         assertThat(client.written).hasSize(2);
         for (byte[] reply : client.written) {
             assertThat(srcIp(reply, V)).isEqualTo(VIP);
-            assertThat(srcMac(reply, V)).isEqualTo(VIP_MAC);
+            assertThat(Unpooled.wrappedBuffer(reply).getLong(V + 6) >>> 16).isEqualTo(VIP_MAC);
+            assertThat(valid(reply, V)).isTrue();
         }
-        assertThat(stage.rewrittenReplies).isEqualTo(2);
+        assertThat(path.loadBalancer().counters().replyPackets()).isEqualTo(2);
     }
 
     @Test
-    void writesTheStagesAnswerToTheAskingPort() {
-        byte[] answer = tcp(CLIENT_MAC, VIP_MAC, VIP, CLIENT, 80, 1000, 0, 2, TcpView.RST | TcpView.ACK, 0);
-        stage.reply = answer;
-        fromPort(client, tcp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 1000, 80, 1, 0, TcpView.SYN, 0));
+    void answersAPingToTheVipOnTheAskingPort() {
+        fromPort(client, Frames.hex(
+                "0242 0a00 0002 0242 0a00 000a 0800 4500 001c 0001 0000 4001 66d8 0a00 000a 0a00 0002"
+                        + "0800 f7fe 0001 0000"));
         assertThat(client.written).hasSize(1);
-        byte[] written = client.written.get(0);
-        assertThat(java.util.Arrays.copyOfRange(written, 0, V)).as("a zero virtio header").isEqualTo(new byte[V]);
-        assertThat(java.util.Arrays.copyOfRange(written, V, written.length)).isEqualTo(answer);
+        byte[] reply = client.written.get(0);
+        assertThat(srcIp(reply, V)).isEqualTo(VIP);
+        assertThat(dstIp(reply, V)).isEqualTo(CLIENT);
+        assertThat(reply[V + ETH + 20]).isZero();
         assertThat(underlay.sent).isEmpty();
     }
 
     @Test
-    void aFrameTheStageDropsGoesNowhere() {
-        stage.drop = true;
+    void resetsTheClientOfABackendThatLeft() {
         fromPort(client, tcp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 1000, 80, 1, 0, TcpView.SYN, 0));
-        path.flush();
-        assertThat(client.written).isEmpty();
-        assertThat(local.written).isEmpty();
-        assertThat(underlay.sent).isEmpty();
-    }
-
-    @Test
-    void housekeepingSendsTheStagesFramesToThePortOfTheirMac() {
-        byte[] rst = tcp(CLIENT_MAC, VIP_MAC, VIP, CLIENT, 80, 1001, 10, 0, TcpView.RST, 0);
-        stage.vni = VNI;
-        stage.housekeepFrame = rst;
-        stage.housekeepMac = CLIENT_MAC;
+        fromPort(client, tcp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 1001, 80, 1, 0, TcpView.SYN, 0));
+        fromPeer(tcp(CLIENT_MAC, REMOTE_MAC, REMOTE, CLIENT, 80, 1001, 9, 2, TcpView.SYN | TcpView.ACK, 0));
+        client.written.clear();
+        publishServices(2, false);
         path.housekeep();
         assertThat(client.written).hasSize(1);
-        assertThat(java.util.Arrays.copyOfRange(client.written.get(0), V, V + rst.length)).isEqualTo(rst);
-        assertThat(local.written).isEmpty();
+        byte[] rst = client.written.get(0);
+        assertThat(srcIp(rst, V)).isEqualTo(VIP);
+        assertThat(rst[V + ETH + 33] & TcpView.RST).isNotZero();
+        assertThat(Unpooled.wrappedBuffer(rst).getUnsignedShort(V + ETH + 22)).isEqualTo(1001);
+        assertThat(valid(rst, V)).isTrue();
+        assertThat(path.loadBalancer().conntrack().size()).isEqualTo(1);
     }
 
     @Test
@@ -207,16 +208,18 @@ class DataPathStageTest {
         fromPort(client, tcp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 2001, 80, 1, 0, TcpView.SYN, 0));
         assertThat(time[1]).as("one batch, one reading").isEqualTo(1);
         path.flush();
+        // An hour on, both embryonic flows have expired: housekeeping must see the new time.
+        time[0] += 3_600_000_000_000L;
         path.housekeep();
-        assertThat(time[1]).as("housekeeping reads the time anew").isEqualTo(2);
+        assertThat(time[1]).isEqualTo(2);
+        assertThat(path.loadBalancer().conntrack().size()).isZero();
         fromPort(client, tcp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 2002, 80, 1, 0, TcpView.SYN, 0));
         assertThat(time[1]).as("housekeeping leaves no reading to the next batch").isEqualTo(3);
     }
 
     @Test
-    void segmentsATsoFrameTheStageRewroteWithItsNewDestination() {
-        stage.backend = REMOTE;
-        stage.backendMac = REMOTE_MAC;
+    void segmentsATsoFrameToAVipWithItsBackendsAddress() {
+        fromPort(client, tcp(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 1000, 5001, 1, 0, TcpView.SYN, 0));
         ByteBuf sup = TestFrames.superFrame(VIP_MAC, CLIENT_MAC, CLIENT, VIP, 1000, 7, 4000, 1000, TcpView.ACK, false);
         try {
             path.fromPort(client, sup, 0, sup.writerIndex());
@@ -231,6 +234,7 @@ class DataPathStageTest {
             for (int at = 0; at < s.bytes().length; at += stride) {
                 byte[] one = java.util.Arrays.copyOfRange(s.bytes(), at, Math.min(s.bytes().length, at + stride));
                 assertThat(dstIp(one, 8)).isEqualTo(REMOTE);
+                assertThat(valid(one, 8)).isTrue();
                 segments++;
             }
         }

@@ -1,4 +1,4 @@
-package io.swarmnet.packet.stage;
+package io.swarmnet.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
