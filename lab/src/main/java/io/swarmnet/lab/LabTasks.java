@@ -109,7 +109,7 @@ public final class LabTasks {
                 }
             }
         }
-        List<String> args = new ArrayList<>(List.of("service", "create", "--name", spec.service(),
+        List<String> args = new ArrayList<>(List.of("service", "create", "--runtime", "process", "--name", spec.service(),
                 "--replicas", Integer.toString(spec.replicas()), "--network", network, "--label", LAB_LABEL + "=" + lab.name()));
         for (String p : spec.ports()) {
             args.addAll(List.of("--publish", p));

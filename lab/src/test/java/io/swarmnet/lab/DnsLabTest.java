@@ -47,11 +47,11 @@ class DnsLabTest {
         // No 'init': nothing here needs the ingress network, and each CLI call is a JVM start.
         cluster.check("network", "create", "--attachable", "dnsa");
         cluster.check("network", "create", "--attachable", "dnsb");
-        cluster.check("service", "create", "--name", "web", "--replicas", "2", "--network", "dnsa,alias=www",
+        cluster.check("service", "create", "--runtime", "process", "--name", "web", "--replicas", "2", "--network", "dnsa,alias=www",
                 "--publish", "published=8080,target=80,mode=host", "--", "sleep", "600");
-        cluster.check("service", "create", "--name", "rr", "--replicas", "2", "--endpoint-mode", "dnsrr",
+        cluster.check("service", "create", "--runtime", "process", "--name", "rr", "--replicas", "2", "--endpoint-mode", "dnsrr",
                 "--network", "dnsb", "--", "sleep", "600");
-        cluster.check("service", "create", "--name", "both", "--network", "dnsa", "--network", "dnsb", "--", "sleep", "600");
+        cluster.check("service", "create", "--runtime", "process", "--name", "both", "--network", "dnsa", "--network", "dnsb", "--", "sleep", "600");
         web1 = tasks.converge("web").get(0);
         rr1 = tasks.converge("rr").get(0);
         both = tasks.converge("both").get(0);
@@ -122,7 +122,7 @@ class DnsLabTest {
     void aHundredTaskAnswerIsTruncatedOverUdpWithoutEdnsAndWholeOverTcp() {
         // A service of 100 tasks in the cluster state: the resolver answers from the
         // control plane's records, so the tasks need not run for the answer to be 100 long.
-        cluster.check("service", "create", "--name", "big", "--replicas", "100", "--endpoint-mode", "dnsrr",
+        cluster.check("service", "create", "--runtime", "process", "--name", "big", "--replicas", "100", "--endpoint-mode", "dnsrr",
                 "--network", "dnsa", "--", "sleep", "600");
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();

@@ -43,4 +43,28 @@ final class Formats {
             Json.printArray(out, objects);
         }
     }
+
+    /** How long ago, as Docker's {@code service ps} says it: "5 seconds ago", "About a minute ago". */
+    static String ago(long millis) {
+        long seconds = Math.max(0, millis) / 1000;
+        String d;
+        if (seconds < 1) {
+            d = "Less than a second";
+        } else if (seconds == 1) {
+            d = "1 second";
+        } else if (seconds < 60) {
+            d = seconds + " seconds";
+        } else if (seconds < 120) {
+            d = "About a minute";
+        } else if (seconds < 3600) {
+            d = seconds / 60 + " minutes";
+        } else if (seconds < 7200) {
+            d = "About an hour";
+        } else if (seconds < 48 * 3600) {
+            d = seconds / 3600 + " hours";
+        } else {
+            d = seconds / 86400 + " days";
+        }
+        return d + " ago";
+    }
 }

@@ -6,6 +6,7 @@ import io.swarmnet.control.cluster.NetworkRequest;
 import io.swarmnet.control.cluster.PortRequest;
 import io.swarmnet.control.cluster.ServiceSpec;
 import io.swarmnet.control.cluster.ServiceUpdate;
+import io.swarmnet.control.model.ContainerSpec;
 import io.swarmnet.control.model.EndpointMode;
 import io.swarmnet.control.model.LbScheduler;
 import io.swarmnet.control.model.Network;
@@ -13,10 +14,12 @@ import io.swarmnet.control.model.NetworkAttachment;
 import io.swarmnet.control.model.Node;
 import io.swarmnet.control.model.PublishMode;
 import io.swarmnet.control.model.PublishedPort;
+import io.swarmnet.control.model.RestartCondition;
 import io.swarmnet.control.model.Service;
 import io.swarmnet.control.model.ServiceMode;
 import io.swarmnet.control.model.Task;
 import io.swarmnet.control.model.TaskEndpoint;
+import io.swarmnet.control.model.TaskReport;
 import io.swarmnet.control.model.TaskState;
 import io.swarmnet.node.command.UserException;
 import java.time.Duration;
@@ -42,7 +45,11 @@ public final class ServiceCommand {
     /** {@code service create}: allocates VIPs and ports and places the tasks; prints the ID. */
     @Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
             modelTransformer = CommandAfterOptions.class,
-            description = "Create a service; prints its ID. The command its tasks run follows the options (after --).")
+            description = {"Create a service; prints its ID.",
+                "Usage as Docker's: service create [OPTIONS] IMAGE [COMMAND] [ARG...]. Each node's agent runs its tasks"
+                        + " as containers of IMAGE through its Docker engine, with their networks plumbed before they start."
+                        + " With --runtime process, the positionals are a host command that 'swarmnet lab' runs in each"
+                        + " task's namespace instead (for tests)."})
     static final class Create extends ClusterCommand {
         @Option(names = "--name", required = true, paramLabel = "NAME", description = "Service name, a DNS label.")
         String name;
@@ -76,8 +83,29 @@ public final class ServiceCommand {
         @Option(names = "--label", paramLabel = "KEY[=VALUE]", description = "Set a label.")
         List<String> labels = new ArrayList<>();
 
-        @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "What each task runs.")
-        List<String> command = new ArrayList<>();
+        @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Set an environment variable.")
+        List<String> env = new ArrayList<>();
+
+        @Option(names = "--hostname", paramLabel = "NAME", description = "The tasks' hostname (default: the container's ID).")
+        String hostname;
+
+        @Option(names = "--restart-condition", paramLabel = "CONDITION", defaultValue = "any",
+                description = "Restart a task whose container exited: any, on-failure or none (default: ${DEFAULT-VALUE}).")
+        String restartCondition;
+
+        @Option(names = "--stop-grace-period", paramLabel = "DURATION", defaultValue = "10s",
+                description = "How long a task has to exit after SIGTERM before SIGKILL; on a scale-down the task is"
+                        + " first drained for as long by 'service update' (default: ${DEFAULT-VALUE}).")
+        String stopGracePeriod;
+
+        @Option(names = "--runtime", paramLabel = "RUNTIME", defaultValue = "container",
+                description = "container: tasks are containers of IMAGE; process: tasks are COMMAND, run by"
+                        + " 'swarmnet lab' in a namespace (default: ${DEFAULT-VALUE}).")
+        String runtime;
+
+        @Parameters(paramLabel = "IMAGE [COMMAND] [ARG...]", arity = "0..*",
+                description = "The image, then the command and arguments that replace its own.")
+        List<String> positionals = new ArrayList<>();
 
         private ServiceSpec serviceSpec;
 
@@ -87,8 +115,28 @@ public final class ServiceCommand {
             if (serviceMode == ServiceMode.GLOBAL && replicas != null) {
                 throw new ParameterException(spec.commandLine(), "replicas can only be used with replicated mode");
             }
+            ContainerSpec container = null;
+            List<String> command = positionals;
+            switch (runtime) {
+                case "container" -> {
+                    if (positionals.isEmpty()) {
+                        throw new ParameterException(spec.commandLine(), "\"service create\" requires an IMAGE:"
+                                + " service create [OPTIONS] IMAGE [COMMAND] [ARG...]");
+                    }
+                    container = containerSpec(spec, positionals.get(0), env, hostname, restartCondition, stopGracePeriod);
+                    command = positionals.subList(1, positionals.size());
+                }
+                case "process" -> {
+                    if (!env.isEmpty() || hostname != null) {
+                        throw new ParameterException(spec.commandLine(), "--env and --hostname are for container tasks,"
+                                + " not --runtime process");
+                    }
+                }
+                default -> throw new ParameterException(spec.commandLine(), "invalid --runtime '" + runtime
+                        + "': expected container or process");
+            }
             serviceSpec = new ServiceSpec(name, serviceMode, replicas == null ? 1 : replicas, endpointMode(spec, endpointMode),
-                    networks, ports, command, OptionSyntax.labels(spec, labels), lbScheduler(spec, lbScheduler));
+                    networks, ports, command, OptionSyntax.labels(spec, labels), lbScheduler(spec, lbScheduler), container);
         }
 
         @Override
@@ -97,6 +145,36 @@ public final class ServiceCommand {
             out().flush();
             return 0;
         }
+    }
+
+    static ContainerSpec containerSpec(CommandSpec spec, String image, List<String> env, String hostname,
+                                       String restartCondition, String stopGracePeriod) {
+        if (image.isBlank() || image.startsWith("-") || image.chars().anyMatch(Character::isWhitespace)) {
+            throw new ParameterException(spec.commandLine(), "invalid image '" + image + "': give a reference such as nginx:1.25");
+        }
+        for (String e : env) {
+            if (!e.contains("=") || e.startsWith("=")) {
+                throw new ParameterException(spec.commandLine(), "invalid --env '" + e + "': expected KEY=VALUE");
+            }
+        }
+        if (hostname != null && !hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,62})")) {
+            throw new ParameterException(spec.commandLine(), "invalid --hostname '" + hostname
+                    + "': use up to 63 letters, digits, '.' and '-'");
+        }
+        RestartCondition restart;
+        try {
+            restart = RestartCondition.parse(restartCondition);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "invalid --restart-condition '" + restartCondition
+                    + "': expected any, on-failure or none");
+        }
+        Duration grace;
+        try {
+            grace = OptionSyntax.duration(stopGracePeriod);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "invalid --stop-grace-period: " + e.getMessage());
+        }
+        return new ContainerSpec(image, env, hostname, restart, grace.toSeconds());
     }
 
     /** Lets {@code service create --name x sh -c 'y'} pass {@code -c} to the task, not to picocli. */
@@ -195,11 +273,12 @@ public final class ServiceCommand {
                 tasks.forEach(t -> out().println(Formats.shortId(t.id())));
                 out().flush();
             } else {
-                Table table = new Table("ID", "NAME", "NODE", "DESIRED STATE", "CURRENT STATE", "PORTS");
+                Table table = new Table("ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE", "ERROR", "PORTS");
+                long now = System.currentTimeMillis();
                 for (Task t : tasks) {
                     Service s = snap.serviceById(t.serviceId()).orElseThrow();
-                    table.row(Formats.shortId(t.id()), taskName(s, t), hostname(snap, t.nodeId()), desiredState(t),
-                            currentState(snap, t), ports(hostPorts(s)));
+                    table.row(Formats.shortId(t.id()), taskName(s, t), image(s), hostname(snap, t.nodeId()), desiredState(t),
+                            currentState(snap, t, now), errorColumn(snap, t), ports(hostPorts(s)));
                 }
                 table.print(out());
             }
@@ -230,6 +309,10 @@ public final class ServiceCommand {
         @Option(names = "--lb-scheduler", paramLabel = "SCHEDULER", description = "rr, wrr or maglev; open flows keep their task.")
         String lbScheduler;
 
+        @Option(names = "--image", paramLabel = "IMAGE", description = "Run the tasks' containers from IMAGE: each node"
+                + " replaces its tasks' containers, one at a time.")
+        String image;
+
         @Option(names = "--stop-grace-period", paramLabel = "DURATION", defaultValue = "10s",
                 description = "On a scale-down, how long the tasks to remove are drained first: they take no new"
                         + " connections and leave the DNS answers while their open ones go on; then they are removed"
@@ -242,7 +325,7 @@ public final class ServiceCommand {
         @Override
         void validate() {
             update = new ServiceUpdate(replicas, endpointMode == null ? null : endpointMode(spec, endpointMode), publishAdd, publishRm,
-                    lbScheduler == null ? null : lbScheduler(spec, lbScheduler));
+                    lbScheduler == null ? null : lbScheduler(spec, lbScheduler), image);
             try {
                 grace = OptionSyntax.duration(stopGracePeriod);
             } catch (IllegalArgumentException e) {
@@ -331,11 +414,34 @@ public final class ServiceCommand {
         return t.state() == TaskState.RUNNING ? "Running" : "Shutdown";
     }
 
-    static String currentState(ClusterSnapshot snap, Task t) {
+    /**
+     * As Docker prints it: what the task's node last reported and how long ago ("Running 5
+     * seconds ago"); for the lab's host-command tasks, which no node reports, the desired state.
+     */
+    static String currentState(ClusterSnapshot snap, Task t, long nowMillis) {
         if (!snap.ready(t.nodeId())) {
             return "Unknown (node down)";
         }
-        return t.state() == TaskState.RUNNING ? "Running" : "Draining";
+        Service s = snap.serviceById(t.serviceId()).orElse(null);
+        if (s == null || s.container() == null) {
+            return t.state() == TaskState.RUNNING ? "Running" : "Draining";
+        }
+        return snap.report(t.id()).map(r -> r.state().display() + " " + Formats.ago(nowMillis - r.sinceMillis()))
+                .orElse("Assigned");
+    }
+
+    static String errorColumn(ClusterSnapshot snap, Task t) {
+        return snap.report(t.id()).map(TaskReport::error).map(ServiceCommand::quotedError).orElse("");
+    }
+
+    /** Docker quotes the error and cuts it to fit a line. */
+    private static String quotedError(String error) {
+        String oneLine = error.replace('\n', ' ');
+        return "\"" + (oneLine.length() > 60 ? oneLine.substring(0, 59) + "…" : oneLine) + "\"";
+    }
+
+    static String image(Service s) {
+        return s.container() == null ? "" : s.container().image();
     }
 
     static Map<String, Object> taskLine(ClusterSnapshot snap, Task t) {
@@ -348,7 +454,9 @@ public final class ServiceCommand {
         m.put("Node", hostname(snap, t.nodeId()));
         m.put("NodeID", t.nodeId());
         m.put("DesiredState", desiredState(t));
-        m.put("CurrentState", currentState(snap, t));
+        m.put("Image", image(s));
+        m.put("CurrentState", currentState(snap, t, System.currentTimeMillis()));
+        m.put("Error", snap.report(t.id()).map(TaskReport::error).orElse(""));
         m.put("Ports", ports(hostPorts(s)));
         List<Map<String, Object>> addresses = new ArrayList<>();
         for (TaskEndpoint e : t.endpoints()) {
@@ -396,7 +504,20 @@ public final class ServiceCommand {
             }
         }
         Map<String, Object> taskTemplate = new LinkedHashMap<>();
-        taskTemplate.put("ContainerSpec", Map.of("Command", s.command()));
+        Map<String, Object> containerSpec = new LinkedHashMap<>();
+        if (s.container() != null) {
+            containerSpec.put("Image", s.container().image());
+            containerSpec.put("Env", s.container().env());
+            if (s.container().hostname() != null) {
+                containerSpec.put("Hostname", s.container().hostname());
+            }
+            containerSpec.put("StopGracePeriod", s.container().stopGracePeriodSeconds() * 1_000_000_000L);
+        }
+        containerSpec.put("Command", s.command());
+        taskTemplate.put("ContainerSpec", containerSpec);
+        if (s.container() != null) {
+            taskTemplate.put("RestartPolicy", Map.of("Condition", s.container().restartCondition().label()));
+        }
         taskTemplate.put("Networks", networks);
         Map<String, Object> specMap = new LinkedHashMap<>();
         specMap.put("Name", s.name());

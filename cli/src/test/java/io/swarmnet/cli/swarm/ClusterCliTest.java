@@ -7,6 +7,8 @@ import io.swarmnet.control.model.Node;
 import io.swarmnet.control.model.NodeRole;
 import io.swarmnet.control.model.PortProtocol;
 import io.swarmnet.control.node.NodeRegistry;
+import io.swarmnet.control.model.ModelJson;
+import io.swarmnet.control.model.TaskReport;
 import io.swarmnet.control.store.EtcdStore;
 import io.swarmnet.control.store.KeyValue;
 import io.swarmnet.control.store.Keys;
@@ -129,7 +131,7 @@ class ClusterCliTest {
     void serviceCreateLsPsInspectUpdateRmLikeDocker() {
         ok(swarmnet("init"));
         ok(swarmnet("network", "create", "--subnet", "10.0.9.0/24", "app"));
-        CliRun created = swarmnet("service", "create", "--name", "web", "--replicas", "3", "--network", "app,alias=www",
+        CliRun created = swarmnet("service", "create", "--runtime", "process", "--name", "web", "--replicas", "3", "--network", "app,alias=www",
                 "--publish", "published=8080,target=80", "-p", "53/udp", "--", "swarmnet", "echo-server", "-p", "80");
         ok(created);
         String id = created.out().strip();
@@ -143,7 +145,8 @@ class ClusterCliTest {
         CliRun ps = swarmnet("service", "ps", "web");
         ok(ps);
         assertThat(ps.lines()).hasSize(4);
-        assertThat(ps.lines().get(0)).isEqualTo("ID             NAME      NODE      DESIRED STATE   CURRENT STATE   PORTS");
+        assertThat(ps.lines().get(0))
+                .isEqualTo("ID             NAME      IMAGE     NODE      DESIRED STATE   CURRENT STATE   ERROR     PORTS");
         assertThat(ps.lines().subList(1, 4)).extracting(l -> l.substring(15).replaceAll(" +", " "))
                 .containsExactly("web.1 m1 Running Running", "web.2 w1 Running Running", "web.3 w2 Running Running");
         assertThat(swarmnet("service", "ps", "--format", "json", "web").lines().get(0))
@@ -171,17 +174,17 @@ class ClusterCliTest {
 
     @Test
     void theLoadBalancingSchedulerIsChosenAtCreateAndChangedByUpdate() {
-        ok(swarmnet("service", "create", "--name", "hash", "--lb-scheduler", "maglev", "--", "sleep", "1"));
+        ok(swarmnet("service", "create", "--runtime", "process", "--name", "hash", "--lb-scheduler", "maglev", "--", "sleep", "1"));
         assertThat(swarmnet("service", "inspect", "hash").out()).contains("\"LbScheduler\": \"maglev\"");
         ok(swarmnet("service", "update", "--lb-scheduler", "wrr", "hash"));
         assertThat(swarmnet("service", "inspect", "hash").out()).contains("\"LbScheduler\": \"wrr\"");
-        ok(swarmnet("service", "create", "--name", "plain", "--", "sleep", "1"));
+        ok(swarmnet("service", "create", "--runtime", "process", "--name", "plain", "--", "sleep", "1"));
         assertThat(swarmnet("service", "inspect", "plain").out()).contains("\"LbScheduler\": \"rr\"");
     }
 
     @Test
     void globalServiceRunsOnEveryNodeAndTheCommandMayFollowWithoutDashes() {
-        CliRun created = swarmnet("service", "create", "--name", "dns", "--mode", "global",
+        CliRun created = swarmnet("service", "create", "--runtime", "process", "--name", "dns", "--mode", "global",
                 "--publish", "published=5353,target=53,protocol=udp,mode=host", "sh", "-c", "exec dnsd");
         ok(created);
         assertThat(swarmnet("service", "ls").lines().get(1)).endsWith("   dns       global    3/3        *:5353->53/udp");
@@ -236,8 +239,8 @@ class ClusterCliTest {
     void takenNamesAreErrors() {
         ok(swarmnet("network", "create", "app"));
         assertFails(swarmnet("network", "create", "app"), "network with name app already exists");
-        ok(swarmnet("service", "create", "--name", "web", "--replicas", "0"));
-        assertFails(swarmnet("service", "create", "--name", "web"), "service web already exists");
+        ok(swarmnet("service", "create", "--runtime", "process", "--name", "web", "--replicas", "0"));
+        assertFails(swarmnet("service", "create", "--runtime", "process", "--name", "web"), "service web already exists");
     }
 
     @Test
@@ -265,7 +268,7 @@ class ClusterCliTest {
         assertFails(swarmnet("network", "create", "c"),
                 "no free /24 subnet left in the default address pool 10.99.0.0/23; give one with --subnet");
         ok(swarmnet("network", "create", "--subnet", "10.0.30.0/30", "tiny"));
-        assertFails(swarmnet("service", "create", "--name", "web", "--network", "tiny"),
+        assertFails(swarmnet("service", "create", "--runtime", "process", "--name", "web", "--network", "tiny"),
                 "network tiny has no free address left in 10.0.30.0/30");
     }
 
@@ -279,22 +282,22 @@ class ClusterCliTest {
             }
             store.commit(txn);
         }
-        assertFails(swarmnet("service", "create", "--name", "dns", "-p", "53/udp"),
+        assertFails(swarmnet("service", "create", "--runtime", "process", "--name", "dns", "-p", "53/udp"),
                 "no free port left in 30000-32767 for udp; publish one with published=PORT");
         // TCP has its own range.
-        ok(swarmnet("service", "create", "--name", "web", "-p", "80"));
+        ok(swarmnet("service", "create", "--runtime", "process", "--name", "web", "-p", "80"));
     }
 
     @Test
     void portAlreadyPublishedIsAnErrorNamingTheService() {
         ok(swarmnet("init"));
-        ok(swarmnet("service", "create", "--name", "web", "-p", "8080:80"));
-        assertFails(swarmnet("service", "create", "--name", "api", "-p", "8080:8080"),
+        ok(swarmnet("service", "create", "--runtime", "process", "--name", "web", "-p", "8080:80"));
+        assertFails(swarmnet("service", "create", "--runtime", "process", "--name", "api", "-p", "8080:8080"),
                 "port 8080/tcp is already published by service web");
-        assertFails(swarmnet("service", "create", "--name", "api", "--publish", "published=8080,target=80,mode=host"),
+        assertFails(swarmnet("service", "create", "--runtime", "process", "--name", "api", "--publish", "published=8080,target=80,mode=host"),
                 "port 8080/tcp is already published by service web in ingress mode");
-        ok(swarmnet("service", "create", "--name", "one", "--mode", "global", "--publish", "published=7000,target=7,mode=host"));
-        assertFails(swarmnet("service", "create", "--name", "two", "--replicas", "1", "--publish", "published=7000,target=7,mode=host"),
+        ok(swarmnet("service", "create", "--runtime", "process", "--name", "one", "--mode", "global", "--publish", "published=7000,target=7,mode=host"));
+        assertFails(swarmnet("service", "create", "--runtime", "process", "--name", "two", "--replicas", "1", "--publish", "published=7000,target=7,mode=host"),
                 "no suitable node for two.1: its host-mode port is already published on every ready, active node"
                         + " (m1: 7000/tcp by one, w1: 7000/tcp by one, w2: 7000/tcp by one)");
         assertFails(swarmnet("service", "update", "--publish-add", "8080:80", "one"), "port 8080/tcp is already published by service web");
@@ -303,17 +306,17 @@ class ClusterCliTest {
     @Test
     void proxyProtocolIsAnIngressTcpOptionOfAPublishedPort() {
         ok(swarmnet("init"));
-        ok(swarmnet("service", "create", "--name", "web", "--publish", "published=8080,target=80,proxy-protocol=v2"));
+        ok(swarmnet("service", "create", "--runtime", "process", "--name", "web", "--publish", "published=8080,target=80,proxy-protocol=v2"));
         assertThat(swarmnet("service", "inspect", "web").out()).contains("\"ProxyProtocol\": \"v2\"");
-        assertFails(swarmnet("service", "create", "--name", "dns", "--publish", "published=53,target=53,protocol=udp,proxy-protocol=v2"),
+        assertFails(swarmnet("service", "create", "--runtime", "process", "--name", "dns", "--publish", "published=53,target=53,protocol=udp,proxy-protocol=v2"),
                 "proxy-protocol=v2 needs protocol=tcp and mode=ingress (host mode keeps the client's address anyway)");
-        assertFails(swarmnet("service", "create", "--name", "old", "--publish", "published=8081,target=80,proxy-protocol=v1"),
+        assertFails(swarmnet("service", "create", "--runtime", "process", "--name", "old", "--publish", "published=8081,target=80,proxy-protocol=v1"),
                 "invalid proxy-protocol 'v1': only v2 is supported");
     }
 
     @Test
     void unknownNetworkOrServiceIsAnError() {
-        assertFails(swarmnet("service", "create", "--name", "web", "--network", "nope"), "network nope not found");
+        assertFails(swarmnet("service", "create", "--runtime", "process", "--name", "web", "--network", "nope"), "network nope not found");
         assertFails(swarmnet("network", "rm", "nope"), "network nope not found");
         assertFails(swarmnet("network", "inspect", "nope"), "network nope not found");
         for (String command : List.of("inspect", "ps", "rm")) {
@@ -326,8 +329,8 @@ class ClusterCliTest {
     @Test
     void removingANetworkInUseIsAnErrorNamingTheServices() {
         ok(swarmnet("network", "create", "app"));
-        ok(swarmnet("service", "create", "--name", "web", "--network", "app"));
-        ok(swarmnet("service", "create", "--name", "api", "--replicas", "0", "--network", "app"));
+        ok(swarmnet("service", "create", "--runtime", "process", "--name", "web", "--network", "app"));
+        ok(swarmnet("service", "create", "--runtime", "process", "--name", "api", "--replicas", "0", "--network", "app"));
 
         CliRun rm = swarmnet("network", "rm", "app", "nope");
         assertThat(rm.exit()).isEqualTo(1);
@@ -338,17 +341,17 @@ class ClusterCliTest {
 
     @Test
     void usingTheIngressNetworkWronglyIsAnError() {
-        assertFails(swarmnet("service", "create", "--name", "web", "-p", "8080:80"),
+        assertFails(swarmnet("service", "create", "--runtime", "process", "--name", "web", "-p", "8080:80"),
                 "there is no ingress network to publish port 8080->80/tcp on: run 'swarmnet init' first");
         ok(swarmnet("init"));
-        assertFails(swarmnet("service", "create", "--name", "web", "--network", "ingress"),
+        assertFails(swarmnet("service", "create", "--runtime", "process", "--name", "web", "--network", "ingress"),
                 "service cannot be explicitly attached to the ingress network \"ingress\"");
         assertFails(swarmnet("network", "create", "--ingress", "--subnet", "10.20.0.0/24", "mesh"),
                 "an ingress network already exists: ingress (10.0.0.0/24); a cluster has one, remove it first to replace it");
         assertFails(swarmnet("network", "create", "ingress"), "network with name ingress already exists");
-        ok(swarmnet("service", "create", "--name", "web", "-p", "8080:80"));
+        ok(swarmnet("service", "create", "--runtime", "process", "--name", "web", "-p", "8080:80"));
         assertFails(swarmnet("network", "rm", "ingress"), "network ingress is in use by service web");
-        assertFails(swarmnet("service", "create", "--name", "db", "--endpoint-mode", "dnsrr", "-p", "5432"),
+        assertFails(swarmnet("service", "create", "--runtime", "process", "--name", "db", "--endpoint-mode", "dnsrr", "-p", "5432"),
                 "port published with ingress mode can't be used with dnsrr mode");
     }
 
@@ -399,12 +402,63 @@ class ClusterCliTest {
         "--endpoint-mode | rr | invalid --endpoint-mode 'rr': expected vip or dnsrr",
         "--lb-scheduler | lc | invalid --lb-scheduler 'lc': expected rr, wrr or maglev"})
     void badServiceOptionsAreUsageErrors(String option, String value, String message) {
-        assertUsageError(swarmnet("service", "create", "--name", "web", option, value), message);
+        assertUsageError(swarmnet("service", "create", "--runtime", "process", "--name", "web", option, value), message);
+    }
+
+    @Test
+    void aContainerServiceTakesDockersArgumentOrderAndPsShowsWhatTheNodeReported() {
+        ok(swarmnet("init"));
+        CliRun created = swarmnet("service", "create", "--name", "web", "--replicas", "2", "-e", "A=1", "--env", "B=x=y",
+                "--hostname", "web-host", "--restart-condition", "on-failure", "--stop-grace-period", "3s",
+                "swarmnet/echo:1", "httpd", "-f", "-p", "8080");
+        ok(created);
+        CliRun inspect = swarmnet("service", "inspect", "web");
+        assertThat(inspect.out()).contains("\"Image\": \"swarmnet/echo:1\"", "\"A=1\"", "\"B=x=y\"",
+                "\"Hostname\": \"web-host\"", "\"StopGracePeriod\": 3000000000", "\"Condition\": \"on-failure\"",
+                "\"httpd\"", "\"8080\"");
+
+        CliRun ps = swarmnet("service", "ps", "web");
+        assertThat(ps.lines().subList(1, 3)).extracting(l -> l.substring(15).replaceAll(" +", " ").strip())
+                .as("no node has reported yet").containsExactly("web.1 swarmnet/echo:1 m1 Running Assigned",
+                        "web.2 swarmnet/echo:1 w1 Running Assigned");
+        String task1 = swarmnet("service", "ps", "-q", "web").lines().get(0);
+        String fullId = store.list(Keys.TASKS).items().stream().map(kv -> Keys.idOf(Keys.TASKS, kv.key()))
+                .filter(id -> id.startsWith(task1)).findFirst().orElseThrow();
+        store.put(Keys.taskStatus(fullId), ModelJson.write(new TaskReport(fullId, "n", TaskReport.State.FAILED,
+                "starting failed", "No such image: swarmnet/echo:1", System.currentTimeMillis() - 5_000)));
+        assertThat(swarmnet("service", "ps", "web").lines().get(1).replaceAll(" +", " "))
+                .contains("Running Failed 5 seconds ago \"No such image: swarmnet/echo:1\"");
+        assertThat(swarmnet("service", "ps", "--format", "json", "web").lines().get(0))
+                .contains("\"Image\":\"swarmnet/echo:1\"", "\"Error\":\"No such image: swarmnet/echo:1\"");
+
+        ok(swarmnet("service", "update", "--image", "swarmnet/echo:2", "web"));
+        assertThat(swarmnet("service", "inspect", "web").out()).contains("\"Image\": \"swarmnet/echo:2\"");
+    }
+
+    @Test
+    void badContainerServiceInputGetsOneLine() {
+        ok(swarmnet("init"));
+        assertUsageError(swarmnet("service", "create", "--name", "web"),
+                "\"service create\" requires an IMAGE: service create [OPTIONS] IMAGE [COMMAND] [ARG...]");
+        assertUsageError(swarmnet("service", "create", "--name", "web", "-e", "NOVALUE", "nginx"),
+                "invalid --env 'NOVALUE': expected KEY=VALUE");
+        assertUsageError(swarmnet("service", "create", "--name", "web", "--restart-condition", "always", "nginx"),
+                "invalid --restart-condition 'always': expected any, on-failure or none");
+        assertUsageError(swarmnet("service", "create", "--name", "web", "--hostname", "bad_name!", "nginx"),
+                "invalid --hostname 'bad_name!': use up to 63 letters, digits, '.' and '-'");
+        assertUsageError(swarmnet("service", "create", "--name", "web", "--runtime", "vm", "nginx"),
+                "invalid --runtime 'vm': expected container or process");
+        assertUsageError(swarmnet("service", "create", "--name", "web", "--runtime", "process", "-e", "A=1", "--", "sleep", "1"),
+                "--env and --hostname are for container tasks, not --runtime process");
+        ok(swarmnet("service", "create", "--runtime", "process", "--name", "lab", "--", "sleep", "1"));
+        CliRun update = swarmnet("service", "update", "--image", "nginx", "lab");
+        assertThat(update.exit()).isNotZero();
+        assertThat(update.err()).contains("service lab runs host commands, not containers: it has no image to update");
     }
 
     @Test
     void otherUsageErrorsExitTwoWithOneLine() {
-        assertUsageError(swarmnet("service", "create", "--name", "web", "--mode", "global", "--replicas", "2"),
+        assertUsageError(swarmnet("service", "create", "--runtime", "process", "--name", "web", "--mode", "global", "--replicas", "2"),
                 "replicas can only be used with replicated mode");
         assertUsageError(swarmnet("network", "create", "-d", "bridge", "app"), "driver bridge is not supported");
         assertUsageError(swarmnet("network", "create", "--opt", "foo=1", "app"), "unsupported network option 'foo=1'");

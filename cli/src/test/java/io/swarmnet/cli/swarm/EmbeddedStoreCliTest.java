@@ -27,7 +27,7 @@ class EmbeddedStoreCliTest {
 
         assertThat(CliRun.run(global, "init").exit()).isZero();
         assertThat(CliRun.run(global, "network", "create", "app").exit()).isZero();
-        CliRun created = CliRun.run(global, "service", "create", "--name", "web", "--replicas", "2", "--network", "app");
+        CliRun created = CliRun.run(global, "service", "create", "--runtime", "process", "--name", "web", "--replicas", "2", "--network", "app");
         assertThat(created.err()).isEmpty();
 
         assertThat(CliRun.run(global, "network", "ls").lines()).hasSize(3).anySatisfy(l -> assertThat(l).contains("app"));

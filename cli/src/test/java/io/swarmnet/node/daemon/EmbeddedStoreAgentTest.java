@@ -40,7 +40,7 @@ class EmbeddedStoreAgentTest {
                     "ID               HOSTNAME   STATUS    AVAILABILITY   MANAGER STATUS",
                     id.substring(0, 12) + " *   solo       Ready     Active         Leader");
             cli(dataRoot, "init");
-            cli(dataRoot, "service", "create", "--name", "web", "--replicas", "2", "-p", "8080:80");
+            cli(dataRoot, "service", "create", "--runtime", "process", "--name", "web", "--replicas", "2", "-p", "8080:80");
             assertThat(cli(dataRoot, "service", "ps", "web")).hasSize(3).allSatisfy(l -> assertThat(l).doesNotContain("Unknown"));
             assertThat(agent.stderr()).contains("role=manager").contains("store=file://" + dataRoot.toRealPath().resolve("store"));
 

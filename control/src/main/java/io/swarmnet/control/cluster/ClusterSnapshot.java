@@ -7,6 +7,7 @@ import io.swarmnet.control.model.Node;
 import io.swarmnet.control.model.NodeState;
 import io.swarmnet.control.model.Service;
 import io.swarmnet.control.model.Task;
+import io.swarmnet.control.model.TaskReport;
 import io.swarmnet.control.node.NodeStatus;
 import io.swarmnet.control.store.KeyValue;
 import io.swarmnet.control.store.Keys;
@@ -39,6 +40,7 @@ public final class ClusterSnapshot {
     private final Map<String, Network> networks = new HashMap<>();
     private final Map<String, Service> services = new HashMap<>();
     private final Map<String, Task> tasks = new HashMap<>();
+    private final Map<String, TaskReport> reports = new HashMap<>();
     private final Map<String, Node> nodes = new HashMap<>();
     private final Set<String> alive = new HashSet<>();
 
@@ -53,6 +55,8 @@ public final class ClusterSnapshot {
                 decode(kv, Service.class).ifPresent(s -> services.put(s.id(), s));
             } else if (key.startsWith(Keys.TASKS)) {
                 decode(kv, Task.class).ifPresent(t -> tasks.put(t.id(), t));
+            } else if (key.startsWith(Keys.TASK_STATUS)) {
+                decode(kv, TaskReport.class).ifPresent(r -> reports.put(Keys.idOf(Keys.TASK_STATUS, key), r));
             } else if (key.startsWith(Keys.NODES_ALIVE)) {
                 alive.add(Keys.idOf(Keys.NODES_ALIVE, key));
             } else if (key.startsWith(Keys.NODES)) {
@@ -100,6 +104,11 @@ public final class ClusterSnapshot {
     public List<Task> tasksOf(String serviceId) {
         return tasks.values().stream().filter(t -> t.serviceId().equals(serviceId))
                 .sorted(Comparator.comparingInt(Task::slot).thenComparing(this::hostnameOf).thenComparing(Task::id)).toList();
+    }
+
+    /** What the node running task {@code taskId} last reported of it, if it has reported. */
+    public Optional<TaskReport> report(String taskId) {
+        return Optional.ofNullable(reports.get(taskId));
     }
 
     /** Every node with whether its agent is up, by hostname. */

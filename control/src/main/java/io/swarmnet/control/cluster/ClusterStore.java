@@ -4,6 +4,7 @@ import io.swarmnet.control.cluster.ClusterException.Reason;
 import io.swarmnet.control.model.AllocCounter;
 import io.swarmnet.control.model.ClusterConfig;
 import io.swarmnet.control.model.CommitStamp;
+import io.swarmnet.control.model.ContainerSpec;
 import io.swarmnet.control.model.EndpointMode;
 import io.swarmnet.control.model.Network;
 import io.swarmnet.control.model.NetworkAttachment;
@@ -317,7 +318,7 @@ public final class ClusterStore {
             attachments = withVips(alloc, attachments, spec.endpointMode(), id);
             Service service = new Service(Service.SCHEMA_VERSION, id, spec.name(), spec.mode(),
                     spec.mode() == ServiceMode.GLOBAL ? 0 : spec.replicas(), spec.endpointMode(), attachments, ports,
-                    spec.command(), spec.labels(), spec.lbScheduler());
+                    spec.command(), spec.labels(), spec.lbScheduler(), spec.container());
             plan.create(Keys.service(id), service);
             plan.create(AllocKeys.serviceName(spec.name()), Reservation.of(Reservation.SERVICE, id));
             plan.create(AllocKeys.serviceTasks(id), AllocCounter.of(0));
@@ -389,11 +390,23 @@ public final class ClusterStore {
             Service service = new Service(current.version(), current.id(), current.name(), current.mode(),
                     update.replicas() != null ? update.replicas() : current.replicas(), endpointMode, attachments, ports,
                     current.command(), current.labels(),
-                    update.lbScheduler() != null ? update.lbScheduler() : current.lbScheduler());
+                    update.lbScheduler() != null ? update.lbScheduler() : current.lbScheduler(),
+                    update.image() == null ? current.container() : withImage(current, update.image()));
             alloc.plan().put(Keys.service(current.id()), service);
             return new Step(service, new TaskReconciler(alloc).converge(service, false));
         });
         return finishTasks(updated);
+    }
+
+    private static ContainerSpec withImage(Service current, String image) {
+        if (current.container() == null) {
+            throw new ClusterException(Reason.INVALID, "service " + current.name() + " runs host commands, not containers: "
+                    + "it has no image to update");
+        }
+        if (image.isBlank()) {
+            throw new ClusterException(Reason.INVALID, "invalid image '': give an image reference such as nginx:1.25");
+        }
+        return current.container().withImage(image);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.swarmnet.control.cluster;
 
+import io.swarmnet.control.model.ContainerSpec;
 import io.swarmnet.control.model.EndpointMode;
 import io.swarmnet.control.model.LbScheduler;
 import io.swarmnet.control.model.ServiceMode;
@@ -20,10 +21,11 @@ import java.util.Objects;
  * @param command      what each task runs
  * @param labels       free-form user labels
  * @param lbScheduler  how new flows to its VIPs pick a task; null for round-robin
+ * @param container    the container each task runs, or null for the lab's host-command tasks
  */
 public record ServiceSpec(String name, ServiceMode mode, int replicas, EndpointMode endpointMode,
                           List<NetworkRequest> networks, List<PortRequest> ports, List<String> command,
-                          Map<String, String> labels, LbScheduler lbScheduler) {
+                          Map<String, String> labels, LbScheduler lbScheduler, ContainerSpec container) {
     public ServiceSpec {
         Objects.requireNonNull(name, "name");
         mode = mode == null ? ServiceMode.REPLICATED : mode;
@@ -39,7 +41,7 @@ public record ServiceSpec(String name, ServiceMode mode, int replicas, EndpointM
     public ServiceSpec(String name, ServiceMode mode, int replicas, EndpointMode endpointMode,
                        List<NetworkRequest> networks, List<PortRequest> ports, List<String> command,
                        Map<String, String> labels) {
-        this(name, mode, replicas, endpointMode, networks, ports, command, labels, LbScheduler.RR);
+        this(name, mode, replicas, endpointMode, networks, ports, command, labels, LbScheduler.RR, null);
     }
 
     /** A replicated vip-mode service with no networks or ports, for building on. */
@@ -48,22 +50,26 @@ public record ServiceSpec(String name, ServiceMode mode, int replicas, EndpointM
     }
 
     public ServiceSpec withNetworks(NetworkRequest... requested) {
-        return new ServiceSpec(name, mode, replicas, endpointMode, List.of(requested), ports, command, labels, lbScheduler);
+        return new ServiceSpec(name, mode, replicas, endpointMode, List.of(requested), ports, command, labels, lbScheduler, container);
     }
 
     public ServiceSpec withPorts(PortRequest... requested) {
-        return new ServiceSpec(name, mode, replicas, endpointMode, networks, List.of(requested), command, labels, lbScheduler);
+        return new ServiceSpec(name, mode, replicas, endpointMode, networks, List.of(requested), command, labels, lbScheduler, container);
     }
 
     public ServiceSpec withMode(ServiceMode newMode) {
-        return new ServiceSpec(name, newMode, replicas, endpointMode, networks, ports, command, labels, lbScheduler);
+        return new ServiceSpec(name, newMode, replicas, endpointMode, networks, ports, command, labels, lbScheduler, container);
     }
 
     public ServiceSpec withLbScheduler(LbScheduler scheduler) {
-        return new ServiceSpec(name, mode, replicas, endpointMode, networks, ports, command, labels, scheduler);
+        return new ServiceSpec(name, mode, replicas, endpointMode, networks, ports, command, labels, scheduler, container);
+    }
+
+    public ServiceSpec withContainer(ContainerSpec newContainer) {
+        return new ServiceSpec(name, mode, replicas, endpointMode, networks, ports, command, labels, lbScheduler, newContainer);
     }
 
     public ServiceSpec withEndpointMode(EndpointMode newMode) {
-        return new ServiceSpec(name, mode, replicas, newMode, networks, ports, command, labels, lbScheduler);
+        return new ServiceSpec(name, mode, replicas, newMode, networks, ports, command, labels, lbScheduler, container);
     }
 }

@@ -12,9 +12,11 @@ import java.util.List;
  * @param publishAdd   ports to publish in addition
  * @param publishRm    selectors of published ports to withdraw; each must match at least one
  * @param lbScheduler  the new scheduler of its VIPs, or null
+ * @param image        the new image of a container service's tasks, or null; each node replaces its
+ *                     tasks' containers with ones of the new image
  */
 public record ServiceUpdate(Integer replicas, EndpointMode endpointMode, List<PortRequest> publishAdd,
-                            List<PortRequest> publishRm, LbScheduler lbScheduler) {
+                            List<PortRequest> publishRm, LbScheduler lbScheduler, String image) {
     public ServiceUpdate {
         publishAdd = publishAdd == null ? List.of() : List.copyOf(publishAdd);
         publishRm = publishRm == null ? List.of() : List.copyOf(publishRm);
@@ -23,7 +25,7 @@ public record ServiceUpdate(Integer replicas, EndpointMode endpointMode, List<Po
     /** An update that leaves the scheduler as it is. */
     public ServiceUpdate(Integer replicas, EndpointMode endpointMode, List<PortRequest> publishAdd,
                          List<PortRequest> publishRm) {
-        this(replicas, endpointMode, publishAdd, publishRm, null);
+        this(replicas, endpointMode, publishAdd, publishRm, null, null);
     }
 
     public static ServiceUpdate scale(int replicas) {

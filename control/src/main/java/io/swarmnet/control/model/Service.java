@@ -15,14 +15,19 @@ import java.util.Objects;
  * @param endpointMode vip or dnsrr
  * @param networks     the networks it is attached to, with a VIP on each in vip mode
  * @param ports        published ports
- * @param command      what each task runs (the lab's task runner executes it in the task namespace)
+ * @param command      a container task's command and arguments, overriding its image's (none: the image's own);
+ *                     without a container spec, what the lab's task runner executes in the task's namespace
  * @param labels       free-form user labels
  * @param lbScheduler  how new flows to its VIPs pick a task; absent in records written
  *                     before it existed, which read as {@link LbScheduler#RR}
+ * @param container    the container each task runs, which the node's agent starts through its Docker
+ *                     engine; null for tasks the lab runs as host commands, and in records written before
+ *                     containers existed
  */
 public record Service(int version, String id, String name, ServiceMode mode, int replicas, EndpointMode endpointMode,
                       List<NetworkAttachment> networks, List<PublishedPort> ports, List<String> command,
-                      Map<String, String> labels, LbScheduler lbScheduler) {
+                      Map<String, String> labels, LbScheduler lbScheduler,
+                      ContainerSpec container) {
     public static final int SCHEMA_VERSION = 1;
 
     public Service {
@@ -47,11 +52,18 @@ public record Service(int version, String id, String name, ServiceMode mode, int
     public Service(int version, String id, String name, ServiceMode mode, int replicas, EndpointMode endpointMode,
                    List<NetworkAttachment> networks, List<PublishedPort> ports, List<String> command,
                    Map<String, String> labels) {
-        this(version, id, name, mode, replicas, endpointMode, networks, ports, command, labels, LbScheduler.RR);
+        this(version, id, name, mode, replicas, endpointMode, networks, ports, command, labels, LbScheduler.RR, null);
     }
 
     /** This service with {@code newReplicas} replicas. */
     public Service withReplicas(int newReplicas) {
-        return new Service(version, id, name, mode, newReplicas, endpointMode, networks, ports, command, labels, lbScheduler);
+        return new Service(version, id, name, mode, newReplicas, endpointMode, networks, ports, command, labels, lbScheduler,
+                container);
+    }
+
+    /** This service running {@code newContainer}. */
+    public Service withContainer(ContainerSpec newContainer) {
+        return new Service(version, id, name, mode, replicas, endpointMode, networks, ports, command, labels, lbScheduler,
+                newContainer);
     }
 }

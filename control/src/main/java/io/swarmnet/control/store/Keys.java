@@ -21,6 +21,11 @@ public final class Keys {
     /** Task records (a task's placement and endpoints), one per task id. */
     public static final String TASKS = ROOT + "tasks/";
     /**
+     * What the node running each task last said of it ({@link io.swarmnet.control.model.TaskReport}),
+     * one per task id, written by that node only. Not part of the cluster view.
+     */
+    public static final String TASK_STATUS = ROOT + "task-status/";
+    /**
      * Allocation bookkeeping: reservations of names, VNIs, subnets, addresses and ports,
      * and the guards that make allocation safe under concurrency (see
      * {@code io.swarmnet.control.cluster.AllocKeys} and docs/cluster-state.md). Not part of
@@ -55,6 +60,10 @@ public final class Keys {
 
     public static String task(String taskId) {
         return TASKS + taskId;
+    }
+
+    public static String taskStatus(String taskId) {
+        return TASK_STATUS + taskId;
     }
 
     /** The last path segment of {@code key} after {@code prefix}, e.g. the node id of a node key. */

@@ -222,7 +222,7 @@ class ClusterStoreTest {
         assertThat(web.lbScheduler()).isEqualTo(LbScheduler.MAGLEV);
         assertThat(cluster.updateService("web", ServiceUpdate.scale(2)).lbScheduler()).isEqualTo(LbScheduler.MAGLEV);
 
-        Service updated = cluster.updateService("web", new ServiceUpdate(null, null, List.of(), List.of(), LbScheduler.WRR));
+        Service updated = cluster.updateService("web", new ServiceUpdate(null, null, List.of(), List.of(), LbScheduler.WRR, null));
         assertThat(updated.lbScheduler()).isEqualTo(LbScheduler.WRR);
         assertThat(cluster.read().service("web").lbScheduler()).isEqualTo(LbScheduler.WRR);
     }

@@ -22,7 +22,7 @@ class LbSchedulerJsonTest {
     @Test
     void writesAndReadsTheSchedulerByItsLabel() {
         Service s = new Service(1, ID, "web", ServiceMode.REPLICATED, 2, EndpointMode.VIP, List.of(), List.of(),
-                List.of(), Map.of(), LbScheduler.MAGLEV);
+                List.of(), Map.of(), LbScheduler.MAGLEV, null);
         String json = new String(ModelJson.write(s), UTF_8);
         assertThat(json).contains("\"lbScheduler\":\"maglev\"");
         assertThat(ModelJson.read(json.getBytes(UTF_8), Service.class)).isEqualTo(s);

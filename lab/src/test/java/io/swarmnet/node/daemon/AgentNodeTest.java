@@ -156,7 +156,7 @@ class AgentNodeTest {
         Process p = agent(stderr, "--cleanup");
         try {
             awaitHealthy(p, stderr);
-            cli("service", "create", "--name", "web", "--replicas", "1", "--network", "app");
+            cli("service", "create", "--runtime", "process", "--name", "web", "--replicas", "1", "--network", "app");
             String taskId = JSON.readTree(cli("service", "ps", "web", "--format", "json").lines().findFirst()
                     .orElseThrow()).path("ID").asText();
             JsonNode attached = new ApiClient(dataRoot.resolve("api.sock")).call("POST", "/v1/tasks/attach",

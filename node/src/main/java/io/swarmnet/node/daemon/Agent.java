@@ -24,6 +24,11 @@ import io.swarmnet.node.overlay.OverlayDataPlane;
 import io.swarmnet.node.overlay.OverlayMetrics;
 import io.swarmnet.node.overlay.OverlayTablesMapper;
 import io.swarmnet.node.overlay.UnderlayMtu;
+import io.swarmnet.node.task.DockerTaskRuntime;
+import io.swarmnet.node.task.LocalTaskNetwork;
+import io.swarmnet.node.task.StoreTaskReporter;
+import io.swarmnet.node.task.TaskLauncher;
+import io.swarmnet.node.task.TaskWorker;
 import io.swarmnet.node.web.WebView;
 import io.swarmnet.packet.Ipv4Address;
 import io.swarmnet.vxlan.vtep.Vtep;
@@ -42,8 +47,13 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,19 +81,21 @@ public final class Agent {
     private final ApiServer api;
     private final ClusterWatcher watcher;
     private final OverlayDataPlane dataPlane;
+    private final TaskWorker worker;
     private final Node node;
     private final boolean cleanup;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Agent(Store store, NodeSession session, HttpMetricsServer server, ApiServer api, ClusterWatcher watcher,
-                  OverlayDataPlane dataPlane, Node node, boolean cleanup) {
+                  OverlayDataPlane dataPlane, TaskWorker worker, Node node, boolean cleanup) {
         this.store = store;
         this.session = session;
         this.server = server;
         this.api = api;
         this.watcher = watcher;
         this.dataPlane = dataPlane;
+        this.worker = worker;
         this.node = node;
         this.cleanup = cleanup;
     }
@@ -113,6 +125,7 @@ public final class Agent {
         ApiServer api = null;
         ClusterWatcher watcher = new ClusterWatcher(store);
         OverlayDataPlane dataPlane = null;
+        TaskWorker worker = null;
         AtomicBoolean started = new AtomicBoolean();
         try {
             String advertise = config.advertiseAddr().getHostAddress();
@@ -137,12 +150,18 @@ public final class Agent {
             DesiredTablesPublisher publisher = new DesiredTablesPublisher(nodeId);
             dataPlane = startDataPlane(config, nodeId, watcher, publisher, store);
             OverlayDataPlane plane = dataPlane;
+            worker = taskWorker(config, nodeId, plane, store);
+            TaskWorker tasks = worker;
             // One listener, so the order is in the code, not in the order of registration:
-            // the tables are rebuilt from the update before the reconciler is asked to read them.
+            // the tables are rebuilt from the update before the reconciler is asked to read
+            // them, and the tasks' networks exist before the worker starts their processes.
             watcher.addListener(update -> {
                 publisher.onUpdate(update);
                 if (plane != null) {
                     plane.onViewUpdate();
+                }
+                if (tasks != null) {
+                    tasks.onView(update.current());
                 }
             });
             if (dataPlane != null) {
@@ -162,15 +181,62 @@ public final class Agent {
                     nodeId, registered.hostname(), registered.role().label(), registered.availability().label(),
                     advertise, config.dataPathPort(), hostPort(server.localAddress()), api.socket(), store.address(),
                     config.dataRoot());
+            if (worker != null) {
+                worker.start();
+            }
             started.set(true);
-            return new Agent(store, session, server, api, watcher, dataPlane, registered, config.cleanup());
+            return new Agent(store, session, server, api, watcher, dataPlane, worker, registered, config.cleanup());
         } catch (StoreException e) {
-            closeAll(api, dataPlane, watcher, session, server, store);
+            closeAll(api, worker, dataPlane, watcher, session, server, store);
             throw new UserException(e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeAll(api, dataPlane, watcher, session, server, store);
+            closeAll(api, worker, dataPlane, watcher, session, server, store);
             throw e;
         }
+    }
+
+    /**
+     * The worker that runs the container tasks placed on this node through its Docker
+     * engine, or null when there is no engine to use ({@code --docker-host none}) or no
+     * data plane to give the tasks a network. An engine that does not answer yet is no
+     * reason not to start: its tasks fail with Docker's error until it does.
+     */
+    private static TaskWorker taskWorker(AgentConfig config, String nodeId, OverlayDataPlane plane, Store store) {
+        if (config.dockerHost() == null) {
+            LOG.info("no container tasks on this node: --docker-host none");
+            return null;
+        }
+        if (plane == null) {
+            LOG.warn("no container tasks on this node: they need the overlay data plane for their network");
+            return null;
+        }
+        DockerTaskRuntime runtime;
+        try {
+            runtime = DockerTaskRuntime.connect(config.dockerHost(), nodeId, config.dataRoot().resolve("tasks"));
+        } catch (IOException | RuntimeException e) {
+            throw new UserException("cannot use --docker-host " + config.dockerHost() + ": " + e.getMessage(), e);
+        }
+        try {
+            runtime.ping();
+            LOG.info("container tasks run on the Docker engine at {}", config.dockerHost());
+        } catch (IOException e) {
+            LOG.warn("{}: container tasks placed on this node fail until it answers (--docker-host none runs none)",
+                    e.getMessage());
+        }
+        TaskLauncher launcher = new TaskLauncher(runtime, new LocalTaskNetwork(plane), "");
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("swarmnet-tasks"));
+        ExecutorService operations = Executors.newFixedThreadPool(4, daemonThreads("swarmnet-task-op"));
+        return new TaskWorker(nodeId, launcher, new StoreTaskReporter(store), scheduler, operations,
+                System::currentTimeMillis);
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private static WebView webView(AgentConfig config, String nodeId, ClusterWatcher watcher, AgentMetrics metrics) {
@@ -259,10 +325,13 @@ public final class Agent {
         }
     }
 
-    private static void closeAll(ApiServer api, OverlayDataPlane dataPlane, ClusterWatcher watcher,
+    private static void closeAll(ApiServer api, TaskWorker worker, OverlayDataPlane dataPlane, ClusterWatcher watcher,
                                  NodeSession session, HttpMetricsServer server, Store store) {
         if (api != null) {
             api.close();
+        }
+        if (worker != null) {
+            worker.close();
         }
         if (dataPlane != null) {
             dataPlane.close();
@@ -306,6 +375,12 @@ public final class Agent {
         }
         try {
             api.close();
+            if (worker != null) {
+                worker.close();
+                if (cleanup) {
+                    worker.removeAll();
+                }
+            }
             if (dataPlane != null && cleanup) {
                 dataPlane.cleanup();
             } else if (dataPlane != null) {

@@ -141,6 +141,12 @@ public final class AgentCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     private int dnsTtlSeconds;
 
+    @Option(names = "--docker-host", paramLabel = "unix:///PATH|tcp://HOST:PORT|none",
+            defaultValue = "unix:///var/run/docker.sock",
+            description = "The Docker engine that runs the container tasks placed on this node; none runs none"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private String dockerHost;
+
     @Option(names = "--web",
             description = "Also serve a read-only live view of the cluster (nodes, tasks, services, networks, traffic)"
                     + " at /ui/ on --metrics-addr; off by default.")
@@ -231,7 +237,20 @@ public final class AgentCommand implements Callable<Integer> {
                 .build());
         return new AgentConfig(name, advertise, dataPathPort, transport, cpus, storeAddress, metrics, dataRoot,
                 Duration.ofSeconds(nodeTtlSeconds), Duration.ofSeconds(storeTimeoutSeconds), gwbridgePool, cleanup,
-                loadBalancer, dnsConfig(), web);
+                loadBalancer, dnsConfig(), web, dockerHost());
+    }
+
+    /** The engine's address, or null for none. */
+    private String dockerHost() {
+        if (dockerHost.equals("none")) {
+            return null;
+        }
+        boolean unix = dockerHost.startsWith("unix:///") && dockerHost.length() > "unix:///".length();
+        boolean tcp = dockerHost.matches("tcp://[^/\\s]+:[0-9]{1,5}");
+        if (!unix && !tcp) {
+            throw usage("invalid --docker-host '" + dockerHost + "': use unix:///PATH, tcp://HOST:PORT or none");
+        }
+        return dockerHost;
     }
 
     private DnsConfig dnsConfig() {

@@ -29,12 +29,13 @@ import java.time.Duration;
  * @param loadBalancer  the service load balancer's conntrack size and timeouts
  * @param dns           the embedded resolver's TTL and upstreams
  * @param web           whether to serve the live cluster view at /ui/ beside /metrics
+ * @param dockerHost    the Docker engine that runs this node's container tasks, or null for none
  */
 public record AgentConfig(String hostname, InetAddress advertiseAddr, int dataPathPort, Transport dataPathTransport,
                           CpuSet dataPathCpus, StoreAddress store,
                           InetSocketAddress metricsAddr, Path dataRoot, Duration nodeTtl, Duration storeTimeout,
                           String gwbridgePool, boolean cleanup, LbConfig loadBalancer, DnsConfig dns,
-                          boolean web) {
+                          boolean web, String dockerHost) {
 
     public AgentConfig {
         loadBalancer = loadBalancer == null ? LbConfig.DEFAULT : loadBalancer;

@@ -13,6 +13,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -55,7 +56,7 @@ public final class NamespaceTaskRuntime implements TaskRuntime {
 
     @Override
     public Sandbox createSandbox(TaskSpec spec) throws IOException {
-        String ns = prefix + spec.name();
+        String ns = sandboxName(spec);
         check(List.of("ip", "netns", "add", ns));
         boolean success = false;
         try {
@@ -142,6 +143,20 @@ public final class NamespaceTaskRuntime implements TaskRuntime {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + NETNS_RUN, e);
         }
+    }
+
+    @Override
+    public String sandboxName(TaskSpec spec) {
+        return prefix + spec.name();
+    }
+
+    /**
+     * Always empty: a namespace does not say which of its processes is the task's, so the
+     * lab, which runs these tasks, finds them again by the records it keeps.
+     */
+    @Override
+    public Optional<RunningTask> find(TaskSpec spec, String ip) {
+        return Optional.empty();
     }
 
     private List<ProcessRef> pidsIn(String ns) {

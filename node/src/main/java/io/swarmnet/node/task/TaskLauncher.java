@@ -64,4 +64,8 @@ public final class TaskLauncher {
     public TaskRuntime runtime() {
         return runtime;
     }
+
+    public TaskNetwork network() {
+        return network;
+    }
 }

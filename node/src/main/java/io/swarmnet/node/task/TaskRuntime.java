@@ -2,6 +2,7 @@ package io.swarmnet.node.task;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Makes tasks' sandboxes and runs their processes: a plain namespace and a host command
@@ -27,4 +28,15 @@ public interface TaskRuntime {
 
     /** The names of the sandboxes of this runtime that exist now, started or not: what a restart adopts or prunes. */
     List<String> sandboxes();
+
+    /** The name {@link #createSandbox} gives the sandbox of {@code spec}. */
+    String sandboxName(TaskSpec spec);
+
+    /**
+     * The task of {@code spec} as it runs now, started by this or an earlier agent, when its
+     * sandbox and its process both run (a restarted agent adopts it); else empty.
+     *
+     * @param ip its address, as its network attached it
+     */
+    Optional<RunningTask> find(TaskSpec spec, String ip);
 }

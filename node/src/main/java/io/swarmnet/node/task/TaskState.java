@@ -6,6 +6,8 @@ public enum TaskState {
     STARTING,
     /** Its process runs in its plumbed sandbox. */
     RUNNING,
+    /** Its process exited with code 0 without being stopped. */
+    COMPLETE,
     /** It could not start, or its process ended without being stopped. */
     FAILED,
     /** It was stopped on purpose. */

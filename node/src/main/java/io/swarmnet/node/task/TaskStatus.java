@@ -12,6 +12,10 @@ public record TaskStatus(TaskState state, String reason) {
         return new TaskStatus(TaskState.RUNNING, null);
     }
 
+    public static TaskStatus complete() {
+        return new TaskStatus(TaskState.COMPLETE, null);
+    }
+
     public static TaskStatus failed(String reason) {
         return new TaskStatus(TaskState.FAILED, reason);
     }

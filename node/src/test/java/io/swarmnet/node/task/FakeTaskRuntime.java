@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** A task runtime in memory: records every call in order, and fails the next call of a given name on demand. */
@@ -62,5 +63,18 @@ final class FakeTaskRuntime implements TaskRuntime {
     @Override
     public List<String> sandboxes() {
         return List.copyOf(sandboxes);
+    }
+
+    @Override
+    public String sandboxName(TaskSpec spec) {
+        return spec.name();
+    }
+
+    @Override
+    public Optional<RunningTask> find(TaskSpec spec, String ip) {
+        return running.contains(spec.name()) && sandboxes.contains(spec.name())
+                ? Optional.of(new RunningTask(spec.id(), spec.name(), new Sandbox(spec.name(), Path.of("/run/netns", spec.name())),
+                        ip, new ProcessRef(1, 1), Path.of(spec.name() + ".log")))
+                : Optional.empty();
     }
 }
