@@ -17,8 +17,8 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,13 +54,15 @@ public final class DockerTaskRuntime implements TaskRuntime, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DockerClient docker;
+    private final DockerHttpClient http;
     private final String host;
     private final String nodeId;
     private final Path resolvConf;
     private volatile boolean pauseImageReady;
 
-    private DockerTaskRuntime(DockerClient docker, String host, String nodeId, Path resolvConf) {
+    private DockerTaskRuntime(DockerClient docker, DockerHttpClient http, String host, String nodeId, Path resolvConf) {
         this.docker = docker;
+        this.http = http;
         this.host = host;
         this.nodeId = nodeId;
         this.resolvConf = resolvConf;
@@ -82,7 +84,7 @@ public final class DockerTaskRuntime implements TaskRuntime, AutoCloseable {
         Files.createDirectories(stateDir);
         Path resolv = stateDir.resolve("resolv.conf");
         Files.writeString(resolv, NamespaceTaskRuntime.RESOLV_CONF);
-        return new DockerTaskRuntime(DockerClientImpl.getInstance(config, http), dockerHost, nodeId, resolv);
+        return new DockerTaskRuntime(DockerClientImpl.getInstance(config, http), http, dockerHost, nodeId, resolv);
     }
 
     /** The engine's address, for messages. */
@@ -205,13 +207,22 @@ public final class DockerTaskRuntime implements TaskRuntime, AutoCloseable {
     @Override
     public List<String> sandboxes() {
         List<String> names = new ArrayList<>();
-        for (Container c : docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(LABEL_NODE_ID, nodeId, LABEL_ROLE, ROLE_SANDBOX)).exec()) {
-            for (String n : c.getNames()) {
-                names.add(n.startsWith("/") ? n.substring(1) : n);
+        try {
+            for (Container c : docker.listContainersCmd().withShowAll(true)
+                    .withLabelFilter(Map.of(LABEL_NODE_ID, nodeId, LABEL_ROLE, ROLE_SANDBOX)).exec()) {
+                for (String n : c.getNames()) {
+                    names.add(n.startsWith("/") ? n.substring(1) : n);
+                }
             }
+        } catch (RuntimeException e) {
+            throw unchecked(e);
         }
         return names;
+    }
+
+    private UncheckedIOException unchecked(RuntimeException e) {
+        String why = engineError(e);
+        return new UncheckedIOException(why, new IOException(why, e));
     }
 
     @Override
@@ -236,6 +247,8 @@ public final class DockerTaskRuntime implements TaskRuntime, AutoCloseable {
                     log == null || log.isEmpty() ? null : Path.of(log)));
         } catch (NotFoundException e) {
             return Optional.empty();
+        } catch (RuntimeException e) {
+            throw unchecked(e);
         }
     }
 
@@ -274,12 +287,30 @@ public final class DockerTaskRuntime implements TaskRuntime, AutoCloseable {
                 throw new IOException("the sandbox image " + PauseImage.REFERENCE + " is built for x86_64 only, and the"
                         + " engine at " + host + " runs on " + arch);
             }
-            call(() -> docker.createImageCmd(PauseImage.REPOSITORY, new ByteArrayInputStream(PauseImage.rootfsTar()))
-                    .withTag(PauseImage.TAG).exec());
+            importPauseImage();
         } catch (RuntimeException e) {
             throw new IOException(engineError(e), e);
         }
         pauseImageReady = true;
+    }
+
+    /**
+     * {@code docker import} of the pause image. Through the HTTP client with the archive as
+     * bytes: docker-java's import sends a stream chunked, and the 20.10 engine reads that
+     * as a truncated archive ("Error processing tar file: unexpected EOF").
+     */
+    private void importPauseImage() throws IOException {
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.POST)
+                .path("/images/create?fromSrc=-&repo=" + PauseImage.REPOSITORY + "&tag=" + PauseImage.TAG)
+                .headers(Map.of("Content-Type", "application/x-tar"))
+                .bodyBytes(PauseImage.rootfsTar()).build();
+        try (DockerHttpClient.Response response = http.execute(request)) {
+            String body = new String(response.getBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            // The engine streams progress as JSON lines: a failure is a 4xx/5xx or an "error" line.
+            if (response.getStatusCode() / 100 != 2 || body.contains("\"error\"")) {
+                throw new IOException("cannot import the sandbox image " + PauseImage.REFERENCE + ": " + body.strip());
+            }
+        }
     }
 
     private void removeQuietly(String name) {

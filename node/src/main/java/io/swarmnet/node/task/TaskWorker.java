@@ -159,7 +159,18 @@ public final class TaskWorker implements AutoCloseable {
         }
         Map<String, Wanted> want = wanted(nodeId, current);
         if (!adopted) {
-            adopt(want);
+            try {
+                adopt(want);
+            } catch (RuntimeException e) {
+                // Nothing starts before what runs is known, or a task could run twice.
+                String why = e.getMessage() != null ? e.getMessage() : e.toString();
+                for (Wanted w : want.values()) {
+                    report(slots.computeIfAbsent(w.spec().id(), id -> new Slot(w)), State.REJECTED,
+                            "the engine does not answer", why);
+                }
+                LOG.warn("cannot list this node's tasks on the engine, retrying in {} ms: {}", POLL.toMillis(), why);
+                return;
+            }
             adopted = true;
         }
         List<CompletableFuture<Void>> work = new ArrayList<>();
