@@ -14,10 +14,10 @@ import java.util.stream.Stream;
 
 /**
  * A cluster on one machine: network namespaces on a shared underlay bridge, an etcd
- * member per manager and an agent per manager and worker (see the lab section of
- * DESIGN.md for names and addresses).
+ * member per manager, and a dockerd (when asked for) and an agent per manager and
+ * worker (see the lab section of DESIGN.md for names and addresses).
  *
- * <p>{@link #up} builds a lab and returns once etcd and every agent are healthy, or
+ * <p>{@link #up} builds a lab and returns once etcd, every dockerd and every agent are healthy, or
  * removes what it built and throws. The daemons are started in their own sessions and
  * outlive this JVM; {@link #down(String)} removes a lab from any JVM, also one whose
  * {@code up} was killed half way. Everything needs root.
@@ -135,8 +135,9 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
-     * Removes everything of a lab, complete or half built: stops every process in its
-     * namespaces (SIGTERM, then SIGKILL after 5 s), deletes the namespaces, their
+     * Removes everything of a lab, complete or half built: removes its containers,
+     * stops its dockerds and every process in its namespaces (SIGTERM, then SIGKILL
+     * after a grace), removes its containers' cgroups, deletes the namespaces, their
      * /etc/netns entries and the state directory. A lab that does not exist is not an
      * error: the report says {@code existed() == false}.
      */
