@@ -258,7 +258,9 @@ final class LabDockerd {
                 problems.add("cannot read " + cgroup.resolve("cgroup.procs") + ": " + e.getMessage());
             }
         }
-        List<ProcessRef> survivors = ProcessRef.terminate(inside, LabTeardown.GRACE);
+        // No grace: their dockerd is gone, nobody waits for a clean exit, and a container's
+        // init ignores SIGTERM from outside unless it handles it.
+        List<ProcessRef> survivors = ProcessRef.terminate(inside, Duration.ZERO);
         if (!survivors.isEmpty()) {
             problems.add("container processes survived SIGKILL: " + survivors.stream().map(p -> Long.toString(p.pid())).toList());
         }

@@ -210,6 +210,16 @@ class DockerLabTest {
         }
         assertThat(docker).hasSizeGreaterThan(6);
         Path stateDir = LAB.lab().stateDir();
+        // m1's dockerd crashes, leaving its containerd, shim and echo1 behind: down must
+        // find them all the same, by namespace and by cgroup.
+        LabState.Daemon m1 = LabState.read(stateDir).orElseThrow().processes().stream()
+                .filter(d -> d.kind().equals("dockerd") && d.host().equals("m1")).findFirst().orElseThrow();
+        ProcessHandle.of(m1.pid()).orElseThrow().destroyForcibly();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (m1.ref().alive() && System.nanoTime() - deadline < 0) {
+            EtcdCluster.sleep(50);
+        }
+        assertThat(m1.ref().alive()).isFalse();
 
         DownReport r = LAB.lab().down();
 
