@@ -17,7 +17,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -193,15 +197,51 @@ final class LabDockerd {
      * {@link #removeCgroups}.
      */
     static void removeContainers(CommandRunner runner, List<Path> sockets, List<String> problems) {
-        List<CompletableFuture<String>> removals = sockets.stream()
-                .filter(LabDockerd::ping)
-                .map(s -> CompletableFuture.supplyAsync(() -> removeContainers(runner, s)))
-                .toList();
-        for (CompletableFuture<String> r : removals) {
-            String problem = r.join();
+        List<Path> answering = sockets.stream().filter(LabDockerd::ping).toList();
+        for (String problem : onEach(answering, s -> removeContainers(runner, s))) {
             if (problem != null) {
                 problems.add(problem);
             }
+        }
+    }
+
+    /**
+     * Runs {@code work} for every item (a host, a socket) on a thread of its own, so every
+     * dockerd works at once, and returns the results in order.
+     *
+     * @throws LabException the first item's failure, once all have finished
+     */
+    static <I, T> List<T> onEach(List<I> items, Function<I, T> work) {
+        if (items.isEmpty()) {
+            return List.of();
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(items.size(), r -> {
+            Thread t = new Thread(r, "lab-docker");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<T>> all = items.stream().map(i -> threads.submit(() -> work.apply(i))).toList();
+            List<T> out = new ArrayList<>();
+            LabException first = null;
+            for (Future<T> f : all) {
+                try {
+                    out.add(f.get());
+                } catch (ExecutionException e) {
+                    if (first == null) {
+                        first = e.getCause() instanceof LabException l ? l : new LabException(e.getCause().toString(), e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new LabException("interrupted while waiting for the dockerds", e);
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+            return out;
+        } finally {
+            threads.shutdownNow();
         }
     }
 

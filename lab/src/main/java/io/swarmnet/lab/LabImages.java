@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -121,7 +119,7 @@ final class LabImages {
 
     /** Imports every image into every host's dockerd, all hosts at once. */
     void importInto(List<Image> images, List<Path> sockets) {
-        parallel(sockets, socket -> {
+        LabDockerd.onEach(sockets, socket -> {
             for (Image image : images) {
                 List<String> args = new ArrayList<>(List.of("import"));
                 image.changes().forEach(c -> args.addAll(List.of("--change", c)));
@@ -138,42 +136,17 @@ final class LabImages {
      * @return the images loaded, as {@code docker load} names them
      */
     List<String> load(Path tarball, List<LabHost> hosts) {
-        List<List<String>> loaded = parallel(hosts.stream().map(LabHost::dockerSocket).toList(), socket -> {
+        List<List<String>> loaded = LabDockerd.onEach(hosts, h -> {
             CommandRunner.Result r = runner.run(LabDockerd.LOAD_TIMEOUT,
-                    LabDockerd.docker(socket, List.of("load", "-i", tarball.toString())));
-            String host = hosts.stream().filter(h -> socket.equals(h.dockerSocket())).findFirst().orElseThrow().name();
+                    LabDockerd.docker(h.dockerSocket(), List.of("load", "-i", tarball.toString())));
             if (!r.ok()) {
-                throw new LabException("docker load of " + tarball + " into " + host + " failed"
+                throw new LabException("docker load of " + tarball + " into " + h.name() + " failed"
                         + CommandRunner.firstLine(r.stderr(), ": "));
             }
             return r.stdout().lines().filter(l -> l.startsWith("Loaded image")).map(l -> l.replaceFirst("^[^:]*: ", ""))
                     .toList();
         });
-        return loaded.isEmpty() ? List.of() : loaded.get(0);
-    }
-
-    private interface PerHost<T> {
-        T run(Path socket);
-    }
-
-    // One thread per host: every dockerd unpacks at once. The first failure wins.
-    private static <T> List<T> parallel(List<Path> sockets, PerHost<T> work) {
-        List<CompletableFuture<T>> all = sockets.stream().map(s -> CompletableFuture.supplyAsync(() -> work.run(s))).toList();
-        List<T> out = new ArrayList<>();
-        LabException first = null;
-        for (CompletableFuture<T> f : all) {
-            try {
-                out.add(f.join());
-            } catch (CompletionException e) {
-                if (first == null) {
-                    first = e.getCause() instanceof LabException l ? l : new LabException(e.getCause().toString(), e.getCause());
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-        return out;
+        return loaded.get(0);
     }
 
     private static void copy(Path from, Path to) {
