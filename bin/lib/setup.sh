@@ -9,7 +9,8 @@ BENCH_JAR="$SWARMNET_HOME/benchmarks/target/benchmarks.jar"
 # Packages the build, the lab and the tests need, keyed by the command that shows
 # each is present. Debian names; iperf3/wrk/haproxy/dig/dnsperf are what lab users, tests and
 # benchmarks drive, dnsmasq is the lab's internet resolver; prometheus (promtool), chromium
-# and tshark check the metrics, the cluster view and the captures.
+# and tshark check the metrics, the cluster view and the captures. docker.io is every lab
+# host's own dockerd; nginx-light and a static busybox (checked below) make the lab's images.
 SWARMNET_PACKAGES=(
   "java:openjdk-17-jdk-headless"
   "javac:openjdk-17-jdk-headless"
@@ -32,6 +33,7 @@ SWARMNET_PACKAGES=(
   "chromium:chromium"
   "tshark:tshark"
   "nginx:nginx-light"
+  "dockerd:docker.io"
 )
 
 die() { echo "swarmnet: error: $*" >&2; exit 1; }
@@ -52,6 +54,11 @@ missing_packages() {
   # The agent loads libnftables itself (sys Nftables). Debian's nftables package depends
   # on it, but the library is what counts, so check for it by name.
   ldconfig -p 2>/dev/null | grep -q 'libnftables\.so\.1' || out+=(libnftables1)
+  # The lab's images have no libc: their busybox must be the static one. ldd fails on a
+  # static binary ("not a dynamic executable") and succeeds on Debian's dynamic busybox.
+  local busybox
+  busybox=$(command -v busybox || true)
+  if [ -z "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then out+=(busybox-static); fi
   printf '%s\n' "${out[@]}" | sort -u | grep -v '^$' || true
 }
 
@@ -62,8 +69,8 @@ install_packages() {
   require_linux_root
   echo "swarmnet: installing missing packages: $(echo $pkgs)" >&2
   command -v apt-get >/dev/null 2>&1 || die "missing $(echo $pkgs) and no apt-get to install them"
-  # Debian starts etcd, prometheus, haproxy and nginx on install; the lab runs its
-  # own inside namespaces, so keep the packages from starting any in the root namespace.
+  # Debian starts etcd, prometheus, haproxy, nginx and dockerd on install; the lab runs
+  # its own inside namespaces, so keep the packages from starting any in the root namespace.
   local rc_created=
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && rc_created=1

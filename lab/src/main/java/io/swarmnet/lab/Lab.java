@@ -14,10 +14,10 @@ import java.util.stream.Stream;
 
 /**
  * A cluster on one machine: network namespaces on a shared underlay bridge, an etcd
- * member per manager and an agent per manager and worker (see the lab section of
- * DESIGN.md for names and addresses).
+ * member per manager, and a dockerd (when asked for) and an agent per manager and
+ * worker (see the lab section of DESIGN.md for names and addresses).
  *
- * <p>{@link #up} builds a lab and returns once etcd and every agent are healthy, or
+ * <p>{@link #up} builds a lab and returns once etcd, every dockerd and every agent are healthy, or
  * removes what it built and throws. The daemons are started in their own sessions and
  * outlive this JVM; {@link #down(String)} removes a lab from any JVM, also one whose
  * {@code up} was killed half way. Everything needs root.
@@ -37,7 +37,7 @@ public final class Lab implements AutoCloseable {
         this.stateRoot = stateRoot;
         this.stateDir = stateRoot.resolve(state.name());
         this.state = state;
-        this.hosts = state.hosts();
+        this.hosts = state.hosts(stateDir);
     }
 
     /**
@@ -92,6 +92,9 @@ public final class Lab implements AutoCloseable {
         }
         Path etcd = Preflight.etcd(spec.etcdBinary());
         Preflight.etcdctl(etcd);
+        if (spec.docker()) {
+            Preflight.requireDocker();
+        }
         Preflight.requireRoot();
         return etcd;
     }
@@ -132,8 +135,9 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
-     * Removes everything of a lab, complete or half built: stops every process in its
-     * namespaces (SIGTERM, then SIGKILL after 5 s), deletes the namespaces, their
+     * Removes everything of a lab, complete or half built: removes its containers,
+     * stops its dockerds and every process in its namespaces (SIGTERM, then SIGKILL
+     * after a grace), removes its containers' cgroups, deletes the namespaces, their
      * /etc/netns entries and the state directory. A lab that does not exist is not an
      * error: the report says {@code existed() == false}.
      */
@@ -172,6 +176,11 @@ public final class Lab implements AutoCloseable {
     /** Whether managers and workers run agents. */
     public boolean agents() {
         return state.agents();
+    }
+
+    /** Whether managers and workers run their own dockerd. */
+    public boolean docker() {
+        return state.docker();
     }
 
     /** The directory holding the lab's state, etcd data and logs. */
@@ -232,6 +241,43 @@ public final class Lab implements AutoCloseable {
         return AgentFleet.dataRoot(stateDir(), host(host)).resolve("api.sock");
     }
 
+    /**
+     * The unix socket of a host's own dockerd (the dockerd runs in the host's namespace,
+     * the socket is a file here).
+     *
+     * @throws LabException when the host runs no dockerd
+     */
+    public Path dockerSocket(String host) {
+        LabHost h = host(host);
+        if (!h.runsDocker()) {
+            throw new LabException("host '" + host + "' of lab '" + name() + "' runs no dockerd"
+                    + (docker() ? "" : " (the lab was started with --no-docker)"));
+        }
+        return h.dockerSocket();
+    }
+
+    /** Runs the {@code docker} CLI against a host's dockerd and captures its output; 60 s timeout. */
+    public CommandRunner.Result docker(String host, String... args) {
+        return runner.run(EXEC_TIMEOUT, LabDockerd.docker(dockerSocket(host), List.of(args)));
+    }
+
+    /**
+     * {@code docker load -i TARBALL} into the dockerd of every manager and worker, all at once.
+     *
+     * @return the images loaded, as {@code docker load} names them
+     * @throws LabException for a missing file, a lab without Docker, or what docker says of a bad tarball
+     */
+    public List<String> loadImage(Path tarball) {
+        if (!Files.isRegularFile(tarball)) {
+            throw new LabException("no such file: " + tarball);
+        }
+        List<LabHost> dockerHosts = hosts.stream().filter(LabHost::runsDocker).toList();
+        if (dockerHosts.isEmpty()) {
+            throw new LabException("lab '" + name() + "' runs no dockerd (it was started with --no-docker)");
+        }
+        return new LabImages(runner, stateDir.resolve("images")).load(tarball.toAbsolutePath(), dockerHosts);
+    }
+
     /** Runs a command in a host's namespace and captures its output; 60 s timeout. */
     public CommandRunner.Result exec(String host, String... command) {
         return exec(host, EXEC_TIMEOUT, List.of(command));
@@ -277,7 +323,7 @@ public final class Lab implements AutoCloseable {
                 .map(h -> new LabStatus.Host(h.name(), h.role().name().toLowerCase(java.util.Locale.ROOT),
                         h.namespace(), h.address(), present(h)))
                 .toList();
-        return new LabStatus(name(), state.complete(), underlayMtu(), hs, etcdStatus(), agentStatus());
+        return new LabStatus(name(), state.complete(), underlayMtu(), hs, etcdStatus(), dockerStatus(), agentStatus());
     }
 
     /** The etcd leader's member name (the manager's host name), if the cluster has one now. */
@@ -299,6 +345,13 @@ public final class Lab implements AutoCloseable {
         }
         boolean healthy = p != null && p.healthy(managers());
         return new LabStatus.Etcd(healthy, p == null ? null : p.leader(), members);
+    }
+
+    private List<LabStatus.Dockerd> dockerStatus() {
+        return hosts.stream().filter(LabHost::runsDocker)
+                .map(h -> new LabStatus.Dockerd(h.name(), h.dockerSocket().toString(), running("dockerd", h),
+                        LabDockerd.ping(h.dockerSocket())))
+                .toList();
     }
 
     private List<LabStatus.Agent> agentStatus() {

@@ -35,8 +35,8 @@ final class LabBuilder {
         this.spec = spec;
         this.etcd = etcd;
         this.stateDir = spec.stateRoot().resolve(spec.name());
-        this.hosts = LabHost.plan(spec.name(), spec.managers(), spec.workers());
         this.state = LabState.initial(spec, etcdctl);
+        this.hosts = state.hosts(stateDir);
     }
 
     LabState build() {
@@ -55,6 +55,8 @@ final class LabBuilder {
         }
         EtcdCluster.Probe etcdHealth = cluster.awaitHealthy(spec.etcdTimeout(), members);
         spec.progress().accept("etcd healthy, leader " + etcdHealth.leader());
+
+        startDocker();
 
         LabHost internet = hosts.stream().filter(h -> h.role() == LabHost.Role.INTERNET).findFirst().orElseThrow();
         spec.progress().accept("starting dnsmasq in " + internet.namespace() + ": the agents' DNS upstream");
@@ -75,6 +77,28 @@ final class LabBuilder {
             spec.progress().accept("agents healthy");
         }
         return record(LabState::completed);
+    }
+
+    /**
+     * Starts every host's dockerd, builds the images while they start, and imports the
+     * images into all of them at once. Before the agents, which will run containers on them.
+     */
+    private void startDocker() {
+        List<LabHost> dockerHosts = hosts.stream().filter(LabHost::runsDocker).toList();
+        if (dockerHosts.isEmpty()) {
+            return;
+        }
+        spec.progress().accept("starting " + dockerHosts.size() + " dockerds");
+        CgroupMounts cgroups = CgroupMounts.ofThisMachine();
+        List<StartedDaemon> dockerds = new ArrayList<>();
+        for (LabHost h : dockerHosts) {
+            dockerds.add(startDaemon("dockerd", h, LabDockerd.command(spec.name(), h, stateDir, cgroups)));
+        }
+        LabImages images = new LabImages(runner, stateDir.resolve("images"));
+        List<LabImages.Image> built = images.build(Preflight.busybox(), Preflight.nginx());
+        LabDockerd.awaitReady(LabDockerd.READY_TIMEOUT, dockerds, stateDir);
+        images.importInto(built, dockerHosts.stream().map(LabHost::dockerSocket).toList());
+        spec.progress().accept("dockerds answering, images " + LabImages.ECHO + " and " + LabImages.NGINX + " loaded");
     }
 
     /**

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,16 +21,17 @@ import picocli.CommandLine.Spec;
         name = "lab",
         mixinStandardHelpOptions = true,
         description = "A cluster on this machine made of network namespaces: an underlay switch, "
-                + "managers running etcd and an agent, workers running an agent, a client and an internet.",
+                + "managers running etcd, a dockerd and an agent, workers running a dockerd and an agent, "
+                + "a client and an internet.",
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Exec.class,
-            LabCommand.Deploy.class, LabCommand.Scale.class, LabCommand.Rm.class})
+            LabCommand.Deploy.class, LabCommand.Scale.class, LabCommand.Rm.class, LabCommand.Image.class})
 public final class LabCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing subcommand: up, down, status, exec, deploy, scale or rm");
+        throw new ParameterException(spec.commandLine(), "missing subcommand: up, down, status, exec, deploy, scale, rm or image");
     }
 
     /** The {@code --name} option every lab command takes, validated as it is parsed. */
@@ -52,7 +54,9 @@ public final class LabCommand implements Callable<Integer> {
 
     /** {@code lab up}. */
     @Command(name = "up", mixinStandardHelpOptions = true,
-            description = "Builds a lab and returns when etcd and every agent are healthy.")
+            description = "Builds a lab and returns when etcd, every dockerd and every agent are healthy; "
+                    + "each manager and worker runs its own dockerd, loaded with the images swarmnet/echo and "
+                    + "swarmnet/nginx, built offline.")
     static final class Up implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -72,6 +76,8 @@ public final class LabCommand implements Callable<Integer> {
         Path etcd;
         @Option(names = "--no-agents", description = "Build the namespaces and etcd only.")
         boolean noAgents;
+        @Option(names = "--no-docker", description = "Run no dockerd on the hosts (and build no images).")
+        boolean noDocker;
         @Option(names = "--data-path-transport", paramLabel = "epoll|io_uring", defaultValue = "epoll",
                 description = "The agents' --data-path-transport (default: ${DEFAULT-VALUE}).")
         String dataPathTransport;
@@ -82,7 +88,7 @@ public final class LabCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             LabSpec s = labSpec(spec, LabSpec.builder().name(lab.name).managers(managers).workers(workers)
-                    .underlayMtu(underlayMtu).etcdBinary(etcd).agents(!noAgents).dataPathTransport(dataPathTransport)
+                    .underlayMtu(underlayMtu).etcdBinary(etcd).agents(!noAgents).docker(!noDocker).dataPathTransport(dataPathTransport)
                     .dataPathCpus(dataPathCpus));
             Lab l = Lab.up(s);
             PrintWriter out = spec.commandLine().getOut();
@@ -94,8 +100,8 @@ public final class LabCommand implements Callable<Integer> {
 
     /** {@code lab down}. */
     @Command(name = "down", mixinStandardHelpOptions = true,
-            description = "Removes a lab: its processes, namespaces, /etc/netns entries and state; "
-                    + "also a lab whose 'lab up' crashed.")
+            description = "Removes a lab: its containers, dockerds and other processes, cgroups, namespaces, "
+                    + "/etc/netns entries and state; also a lab whose 'lab up' crashed.")
     static final class Down implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -124,7 +130,8 @@ public final class LabCommand implements Callable<Integer> {
 
     /** {@code lab status}. */
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Shows hosts and addresses, etcd members, leader and health, agents and their health.")
+            description = "Shows hosts and addresses, etcd members, leader and health, dockerds and their sockets, "
+                    + "agents and their health.")
     static final class Status implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -285,6 +292,45 @@ public final class LabCommand implements Callable<Integer> {
                 out.flush();
             }
             return 0;
+        }
+    }
+
+    /** {@code lab image}. */
+    @Command(name = "image", mixinStandardHelpOptions = true, subcommands = Image.Load.class,
+            description = "Images on the lab hosts' dockerds.")
+    static final class Image implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            throw new ParameterException(spec.commandLine(), "missing subcommand: load");
+        }
+
+        /** {@code lab image load}. */
+        @Command(name = "load", mixinStandardHelpOptions = true,
+                description = "Loads a 'docker save' tarball into the dockerd of every manager and worker "
+                        + "(no registry is reachable from a lab).")
+        static final class Load implements Callable<Integer> {
+            @Spec
+            CommandSpec spec;
+            @Mixin
+            NameOption lab;
+            @Parameters(index = "0", paramLabel = "FILE", description = "The tarball, as 'docker save -o FILE' writes it.")
+            Path tarball;
+
+            @Override
+            public Integer call() {
+                Preflight.requireRoot();
+                Lab l = Lab.open(lab.name);
+                List<String> loaded = l.loadImage(tarball);
+                PrintWriter out = spec.commandLine().getOut();
+                String hosts = l.hosts().stream().filter(LabHost::runsDocker).map(LabHost::name)
+                        .collect(Collectors.joining(", "));
+                out.println("loaded " + (loaded.isEmpty() ? tarball.toString() : String.join(", ", loaded)) + " on " + hosts);
+                out.flush();
+                return 0;
+            }
         }
     }
 

@@ -46,6 +46,20 @@ final class LabPrinter {
         out.println("etcd: " + (s.etcd().healthy() ? "healthy" : "NOT healthy") + ", leader "
                 + (s.etcd().leader() == null ? "none" : s.etcd().leader()));
         out.println();
+        if (s.dockerds().isEmpty()) {
+            out.println("dockerds: none (the lab was started without Docker)");
+        } else {
+            rows.clear();
+            rows.add(new String[] {"DOCKERD", "SOCKET", "STATE"});
+            for (LabStatus.Dockerd d : s.dockerds()) {
+                rows.add(new String[] {d.host(), d.socket(), !d.running() ? "NOT RUNNING" : d.answering() ? "answering" : "NOT ANSWERING"});
+            }
+            table(rows, out);
+            long answering = s.dockerds().stream().filter(LabStatus.Dockerd::answering).count();
+            out.println("dockerds: " + answering + " of " + s.dockerds().size()
+                    + " answering; use one with 'docker -H unix://SOCKET'");
+        }
+        out.println();
         if (s.agents().isEmpty()) {
             out.println("agents: none (the lab was started with --no-agents)");
             return;

@@ -28,6 +28,7 @@ public final class LabSpec {
     private final int workers;
     private final int underlayMtu;
     private final boolean agents;
+    private final boolean docker;
     private final String dataPathTransport;
     private final String dataPathCpus;
     private final Path etcdBinary;
@@ -42,6 +43,7 @@ public final class LabSpec {
         this.workers = b.workers;
         this.underlayMtu = b.underlayMtu;
         this.agents = b.agents;
+        this.docker = b.docker;
         this.dataPathTransport = b.dataPathTransport;
         this.dataPathCpus = b.dataPathCpus;
         this.etcdBinary = b.etcdBinary;
@@ -83,6 +85,15 @@ public final class LabSpec {
     /** Whether every manager and worker runs a {@code swarmnet agent}. */
     public boolean agents() {
         return agents;
+    }
+
+    /**
+     * Whether every manager and worker runs its own dockerd, loaded with the lab's
+     * images. Off unless asked for: {@code swarmnet lab up} asks (unless
+     * {@code --no-docker}), tests ask through {@code LabExtension}.
+     */
+    public boolean docker() {
+        return docker;
     }
 
     /** The agents' {@code --data-path-transport}: {@code epoll} or {@code io_uring}. */
@@ -133,6 +144,7 @@ public final class LabSpec {
         private int workers = 2;
         private int underlayMtu = 1500;
         private boolean agents = true;
+        private boolean docker;
         private String dataPathTransport = Transport.EPOLL.flagValue();
         private String dataPathCpus;
         private Path etcdBinary;
@@ -166,6 +178,11 @@ public final class LabSpec {
 
         public Builder agents(boolean agents) {
             this.agents = agents;
+            return this;
+        }
+
+        public Builder docker(boolean docker) {
+            this.docker = docker;
             return this;
         }
 

@@ -21,13 +21,14 @@ import java.util.Optional;
  * @param workers worker count
  * @param underlayMtu MTU of every underlay link and the fabric bridge
  * @param agents whether managers and workers run agents
+ * @param docker whether managers and workers run their own dockerd
  * @param etcdctl the etcdctl binary that probes the cluster
  * @param complete true once {@code lab up} finished
  * @param namespaces namespaces created, in order
- * @param processes daemons started (etcd members, agents)
+ * @param processes daemons started (etcd members, dockerds, agents)
  */
-public record LabState(String name, int managers, int workers, int underlayMtu, boolean agents, String etcdctl,
-                       boolean complete,
+public record LabState(String name, int managers, int workers, int underlayMtu, boolean agents, boolean docker,
+                       String etcdctl, boolean complete,
                        List<String> namespaces, List<Daemon> processes) {
 
     static final String FILE = "state.json";
@@ -36,7 +37,7 @@ public record LabState(String name, int managers, int workers, int underlayMtu, 
     /**
      * A daemon the lab started.
      *
-     * @param kind {@code etcd} or {@code agent}
+     * @param kind {@code etcd}, {@code dnsmasq}, {@code dockerd} or {@code agent}
      * @param host short host name it runs on
      * @param pid its PID
      * @param startTime its start time from {@code /proc/PID/stat}, guarding against PID reuse
@@ -55,27 +56,30 @@ public record LabState(String name, int managers, int workers, int underlayMtu, 
 
     static LabState initial(LabSpec spec, Path etcdctl) {
         return new LabState(spec.name(), spec.managers(), spec.workers(), spec.underlayMtu(), spec.agents(),
-                etcdctl.toString(), false, List.of(), List.of());
+                spec.docker(), etcdctl.toString(), false, List.of(), List.of());
     }
 
     LabState withNamespace(String ns) {
         List<String> n = new ArrayList<>(namespaces);
         n.add(ns);
-        return new LabState(name, managers, workers, underlayMtu, agents, etcdctl, complete, n, processes);
+        return new LabState(name, managers, workers, underlayMtu, agents, docker, etcdctl, complete, n, processes);
     }
 
     LabState withDaemon(Daemon d) {
         List<Daemon> p = new ArrayList<>(processes);
         p.add(d);
-        return new LabState(name, managers, workers, underlayMtu, agents, etcdctl, complete, namespaces, p);
+        return new LabState(name, managers, workers, underlayMtu, agents, docker, etcdctl, complete, namespaces, p);
     }
 
     LabState completed() {
-        return new LabState(name, managers, workers, underlayMtu, agents, etcdctl, true, namespaces, processes);
+        return new LabState(name, managers, workers, underlayMtu, agents, docker, etcdctl, true, namespaces, processes);
     }
 
-    List<LabHost> hosts() {
-        return LabHost.plan(name, managers, workers);
+    /** The lab's hosts; with Docker, managers and workers know their dockerd's socket under {@code stateDir}. */
+    List<LabHost> hosts(Path stateDir) {
+        return LabHost.plan(name, managers, workers).stream()
+                .map(h -> docker && h.runsAgent() ? h.withDockerSocket(LabDockerd.socket(stateDir, h.name())) : h)
+                .toList();
     }
 
     /** Reads the state of a lab, empty when it has no state file or the file is unreadable. */

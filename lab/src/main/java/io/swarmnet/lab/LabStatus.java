@@ -13,9 +13,11 @@ import java.util.List;
  * @param underlayMtu MTU of the underlay links
  * @param hosts every namespace of the lab
  * @param etcd the etcd cluster
+ * @param dockerds one per manager and worker, empty when the lab runs no Docker
  * @param agents one per manager and worker, empty when the lab runs none
  */
-public record LabStatus(String name, boolean complete, int underlayMtu, List<Host> hosts, Etcd etcd, List<Agent> agents) {
+public record LabStatus(String name, boolean complete, int underlayMtu, List<Host> hosts, Etcd etcd,
+                        List<Dockerd> dockerds, List<Agent> agents) {
 
     /**
      * One namespace of the lab.
@@ -52,6 +54,17 @@ public record LabStatus(String name, boolean complete, int underlayMtu, List<Hos
     }
 
     /**
+     * One host's dockerd.
+     *
+     * @param host short host name
+     * @param socket its unix socket, what {@code docker -H unix://SOCKET} takes
+     * @param running its process is alive
+     * @param answering {@code GET /_ping} on the socket answered 200
+     */
+    public record Dockerd(String host, String socket, boolean running, boolean answering) {
+    }
+
+    /**
      * One agent.
      *
      * @param host short host name
@@ -62,10 +75,10 @@ public record LabStatus(String name, boolean complete, int underlayMtu, List<Hos
     public record Agent(String host, String metricsAddr, boolean running, boolean healthy) {
     }
 
-    /** True when the lab is complete, every namespace exists, etcd is healthy and every agent is. */
+    /** True when the lab is complete, every namespace exists, etcd is healthy, every dockerd answers and every agent is healthy. */
     @JsonProperty("healthy")
     public boolean healthy() {
         return complete && hosts.stream().allMatch(Host::present) && etcd.healthy()
-                && agents.stream().allMatch(Agent::healthy);
+                && dockerds.stream().allMatch(Dockerd::answering) && agents.stream().allMatch(Agent::healthy);
     }
 }

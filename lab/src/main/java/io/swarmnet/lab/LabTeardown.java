@@ -81,7 +81,14 @@ final class LabTeardown {
                 }
             }
             int live = (int) Stream.concat(etcd.stream(), others.stream()).filter(ProcessRef::alive).distinct().count();
-            List<ProcessRef> survivors = new ArrayList<>(ProcessRef.terminate(others, GRACE));
+            // Docker before the rest: its containers run in namespaces of their own, which
+            // 'ip netns pids' does not see, so each dockerd removes them while it answers,
+            // and only then stops (with its containerd and shims).
+            LabDockerd.removeContainers(runner, dockerSockets(stateDir), problems);
+            List<ProcessRef> dockerds = new ArrayList<>();
+            state.ifPresent(s -> s.processes().stream().filter(d -> d.kind().equals("dockerd")).forEach(d -> dockerds.add(d.ref())));
+            List<ProcessRef> survivors = new ArrayList<>(ProcessRef.terminate(dockerds, LabDockerd.STOP_GRACE));
+            survivors.addAll(ProcessRef.terminate(others, GRACE));
             for (ProcessRef member : etcd) {
                 survivors.addAll(ProcessRef.terminate(List.of(member), GRACE));
             }
@@ -102,9 +109,27 @@ final class LabTeardown {
             for (String dir : etcDirs) {
                 deleteTree(Topology.ETC_NETNS.resolve(dir), problems);
             }
-            deleteTree(stateDir, problems);
+            // Found by name, so also the containers of a dockerd that crashed.
+            LabDockerd.removeCgroups(lab, problems);
+            // The dockerds' overlay mounts lived in their own mount namespaces; one the
+            // machine still sees would make the state directory impossible to remove.
+            List<String> mounts = LabDockerd.mountsUnder(stateDir);
+            if (!mounts.isEmpty()) {
+                problems.add("still mounted: " + mounts);
+            } else {
+                deleteTree(stateDir, problems);
+            }
             return new DownReport(lab, hadState || !namespaces.isEmpty() || !etcDirs.isEmpty(),
                     List.copyOf(namespaces), live, List.copyOf(problems));
+        }
+    }
+
+    // Every socket a dockerd of the lab has or had, found on disk: the state may be lost.
+    private static List<Path> dockerSockets(Path stateDir) {
+        try (Stream<Path> s = Files.list(stateDir)) {
+            return s.map(host -> LabDockerd.socket(stateDir, host.getFileName().toString())).filter(Files::exists).toList();
+        } catch (IOException e) {
+            return List.of();
         }
     }
 

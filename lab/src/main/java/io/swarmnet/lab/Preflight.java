@@ -1,6 +1,9 @@
 package io.swarmnet.lab;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -85,5 +88,66 @@ public final class Preflight {
         }
         return onPath("etcdctl").orElseThrow(() -> new LabException(
                 "etcdctl not found beside " + etcd + " or on PATH; install it (apt-get install etcd-client)"));
+    }
+
+    /**
+     * The tools a lab with Docker needs: dockerd and its CLI, and what builds the
+     * images (tar, ldd, nginx, a static busybox).
+     */
+    static void requireDocker() {
+        onPath("dockerd").orElseThrow(() -> new LabException(
+                "dockerd not found on PATH; install it (apt-get install docker.io) or run 'lab up --no-docker'"));
+        require("docker", "docker.io");
+        require("tar", "tar");
+        require("ldd", "libc-bin");
+        nginx();
+        busybox();
+    }
+
+    /** The nginx binary that goes into the lab's nginx image. */
+    static Path nginx() {
+        return require("nginx", "nginx-light");
+    }
+
+    /**
+     * The busybox on the PATH, which must be statically linked: it is the whole
+     * userland of the lab's images, where there is no libc beside it.
+     */
+    static Path busybox() {
+        Path busybox = require("busybox", "busybox-static");
+        if (dynamic(busybox)) {
+            throw new LabException(busybox + " is linked dynamically; the lab's images need a static busybox"
+                    + " (apt-get install busybox-static)");
+        }
+        return busybox;
+    }
+
+    /**
+     * True when an ELF binary names a program interpreter (PT_INTERP), i.e. it needs the
+     * dynamic loader; false for a static one. ELF64 little-endian only, the lab's platform.
+     */
+    static boolean dynamic(Path binary) {
+        final int ptInterp = 3;
+        try (FileChannel ch = FileChannel.open(binary)) {
+            ByteBuffer header = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+            ch.read(header, 0);
+            if (header.getInt(0) != 0x464c457f || header.get(4) != 2) {
+                throw new LabException(binary + " is not a 64-bit ELF binary");
+            }
+            long phoff = header.getLong(0x20);
+            int phentsize = header.getShort(0x36) & 0xffff;
+            int phnum = header.getShort(0x38) & 0xffff;
+            ByteBuffer entry = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < phnum; i++) {
+                entry.clear();
+                ch.read(entry, phoff + (long) i * phentsize);
+                if (entry.getInt(0) == ptInterp) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw new LabException("cannot read " + binary + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -113,7 +113,7 @@ class LabCommandTest {
     @Test
     void refusesUnknownSubcommands() {
         assertUsageError(run("lab", "frobnicate"), "Unmatched argument at index 1: 'frobnicate'");
-        assertUsageError(run("lab"), "missing subcommand: up, down, status, exec, deploy, scale or rm");
+        assertUsageError(run("lab"), "missing subcommand: up, down, status, exec, deploy, scale, rm or image");
     }
 
     @Test

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * &#64;RegisterExtension
  * static final LabExtension LAB = LabExtension.builder().managers(3).workers(2).build();
  * </pre>
+ *
+ * <p>Hosts run no dockerd unless the test asks with {@code docker(true)}: starting them and
+ * loading the images costs seconds most lab tests do not need.
  */
 public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -99,6 +102,11 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
         return lab().address(host);
     }
 
+    /** Runs the {@code docker} CLI against a host's own dockerd (a lab built with {@code docker(true)}). */
+    public CommandRunner.Result docker(String host, String... args) {
+        return lab().docker(host, args);
+    }
+
     public String namespace(String host) {
         return lab().namespace(host);
     }
@@ -135,6 +143,12 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
 
         public Builder agents(boolean agents) {
             spec.agents(agents);
+            return this;
+        }
+
+        /** Whether managers and workers run their own dockerd with the lab's images (default: no). */
+        public Builder docker(boolean docker) {
+            spec.docker(docker);
             return this;
         }
 

@@ -84,6 +84,26 @@ class LabSpecTest {
     }
 
     @Test
+    void givesADockerSocketToManagersAndWorkersOnlyAndOnlyWithDocker() {
+        LabSpec spec = LabSpec.builder().name("x").managers(1).workers(1).docker(true).build();
+        Path state = Path.of("/run/swarmnet/lab/x");
+        List<LabHost> hosts = LabState.initial(spec, Path.of("etcdctl")).hosts(state);
+        assertThat(hosts).filteredOn(LabHost::runsDocker).extracting(LabHost::name).containsExactly("m1", "w1");
+        assertThat(hosts.get(2).dockerHost()).isEqualTo("unix:///run/swarmnet/lab/x/w1/docker/docker.sock");
+        assertThat(LabSpec.builder().build().docker()).isFalse();
+        assertThat(LabState.initial(LabSpec.builder().name("x").build(), Path.of("etcdctl")).hosts(state))
+                .noneMatch(LabHost::runsDocker);
+    }
+
+    @Test
+    void matchesOnlyTheLabsOwnCgroups() {
+        var p = LabDockerd.cgroupPattern("ab");
+        assertThat(List.of("swarmnet-ab-m1", "swarmnet-ab-w20")).allMatch(n -> p.matcher(n).matches());
+        assertThat(List.of("swarmnet-abc-m1", "swarmnet-a-m1", "swarmnet-ab-client", "swarmnet-ab-m1-x", "ab-m1"))
+                .noneMatch(n -> p.matcher(n).matches());
+    }
+
+    @Test
     void matchesOnlyTheLabsOwnNamespaceNames() {
         var p = LabTeardown.namespacePattern("ab");
         assertThat(List.of("ab-fabric", "ab-m1", "ab-m7", "ab-w20", "ab-client", "ab-internet", "ab-w1-kvx",

@@ -35,4 +35,14 @@ class PreflightTest {
         assertThatThrownBy(() -> Preflight.require("no-such-tool-swarmnet", "pkg"))
                 .hasMessage("no-such-tool-swarmnet not found on PATH; install it (apt-get install pkg)");
     }
+
+    @Test
+    void tellsAStaticBinaryFromADynamicOne() {
+        // The JVM running this test is dynamically linked everywhere; the static busybox
+        // is there where the lab's images can be built.
+        assertThat(Preflight.dynamic(Path.of(AgentFleet.java()))).isTrue();
+        Preflight.onPath("busybox").filter(b -> b.toString().equals("/bin/busybox") || b.toString().equals("/usr/bin/busybox"))
+                .ifPresent(b -> assertThat(Preflight.dynamic(b)).as(b.toString()).isFalse());
+        assertThatThrownBy(() -> Preflight.dynamic(Path.of("/etc/hostname"))).isInstanceOf(LabException.class);
+    }
 }
