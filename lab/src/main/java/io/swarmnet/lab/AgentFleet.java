@@ -57,7 +57,9 @@ final class AgentFleet {
                 // The lab's internet resolver, never the machine's.
                 "--dns-upstream", LabHost.INTERNET_ADDRESS,
                 // A lab is for looking inside: every agent serves the live cluster view.
-                "--web"));
+                "--web",
+                // Its own host's dockerd, never the machine's: a lab host without one runs no containers.
+                "--docker-host", h.runsDocker() ? h.dockerHost() : "none"));
         if (dataPathCpus != null) {
             argv.addAll(List.of("--data-path-cpus", dataPathCpus));
         }

@@ -94,8 +94,10 @@ final class DesiredTablesBuilder {
     }
 
     /** Whether a task can be reached: it is ours, or its node is ready and has an underlay address. */
+    /** Whether flows can go to the task: its node is up (or is this one) and it has started, as far as the view says. */
     private boolean reachable(Task task) {
-        return isLocal(task) || (view.isReady(task.nodeId()) && view.nodes().containsKey(task.nodeId()));
+        return (isLocal(task) || (view.isReady(task.nodeId()) && view.nodes().containsKey(task.nodeId())))
+                && view.started(task);
     }
 
     private int vtep(Task task) {

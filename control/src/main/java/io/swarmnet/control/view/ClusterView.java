@@ -5,6 +5,7 @@ import io.swarmnet.control.model.Node;
 import io.swarmnet.control.model.NodeState;
 import io.swarmnet.control.model.Service;
 import io.swarmnet.control.model.Task;
+import io.swarmnet.control.model.TaskReport;
 import io.swarmnet.control.node.NodeStatus;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,7 +29,7 @@ import java.util.function.Function;
  */
 public final class ClusterView {
     /** The view before anything was read: revision 0, no records. */
-    public static final ClusterView EMPTY = new ClusterView(0, Map.of(), Set.of(), Map.of(), Map.of(), Map.of());
+    public static final ClusterView EMPTY = new ClusterView(0, Map.of(), Set.of(), Map.of(), Map.of(), Map.of(), Map.of());
 
     private static final Comparator<Task> BY_ID = Comparator.comparing(Task::id);
 
@@ -38,18 +39,20 @@ public final class ClusterView {
     private final Map<String, Network> networks;
     private final Map<String, Service> services;
     private final Map<String, Task> tasks;
+    private final Map<String, TaskReport> reports;
     // Built on first use; a race builds the same index twice, which is harmless.
     private volatile Map<String, List<Task>> tasksByService;
     private volatile Map<String, List<Task>> tasksByNode;
 
     private ClusterView(long revision, Map<String, Node> nodes, Set<String> alive, Map<String, Network> networks,
-                        Map<String, Service> services, Map<String, Task> tasks) {
+                        Map<String, Service> services, Map<String, Task> tasks, Map<String, TaskReport> reports) {
         this.revision = revision;
         this.nodes = nodes;
         this.alive = alive;
         this.networks = networks;
         this.services = services;
         this.tasks = tasks;
+        this.reports = reports;
     }
 
     /** The store revision this view reflects: every change up to it and none after. */
@@ -126,6 +129,25 @@ public final class ClusterView {
         return Optional.ofNullable(tasks.get(id));
     }
 
+    /** What the node running task {@code taskId} last reported of it, if it has. */
+    public Optional<TaskReport> report(String taskId) {
+        return Optional.ofNullable(reports.get(taskId));
+    }
+
+    /**
+     * Whether the task can take traffic as far as its node has said: a container task once
+     * its node reported it running (Docker puts a task behind its VIP only then), any other
+     * task always (the lab's host-command tasks, which no node reports).
+     */
+    public boolean started(Task task) {
+        Service s = services.get(task.serviceId());
+        if (s == null || s.container() == null) {
+            return true;
+        }
+        TaskReport r = reports.get(task.id());
+        return r != null && r.state() == TaskReport.State.RUNNING;
+    }
+
     /** The tasks of a service, in id order, whatever their node's state. */
     public List<Task> tasksOf(String serviceId) {
         Map<String, List<Task>> index = tasksByService;
@@ -161,7 +183,7 @@ public final class ClusterView {
     /** Whether both views hold the same records and liveness, whatever their revisions. */
     public boolean sameContent(ClusterView other) {
         return nodes.equals(other.nodes) && alive.equals(other.alive) && networks.equals(other.networks)
-                && services.equals(other.services) && tasks.equals(other.tasks);
+                && services.equals(other.services) && tasks.equals(other.tasks) && reports.equals(other.reports);
     }
 
     /** Starts a new view from this one; this view does not change. */
@@ -198,6 +220,7 @@ public final class ClusterView {
         private Map<String, Network> networks;
         private Map<String, Service> services;
         private Map<String, Task> tasks;
+        private Map<String, TaskReport> reports;
         private boolean built;
 
         private Editor(ClusterView base) {
@@ -207,6 +230,7 @@ public final class ClusterView {
             this.networks = base.networks;
             this.services = base.services;
             this.tasks = base.tasks;
+            this.reports = base.reports;
         }
 
         public Editor put(Node node, long revision) {
@@ -244,6 +268,7 @@ public final class ClusterView {
                 case NETWORK -> networks().put(id, cast(record, Network.class)) != null;
                 case SERVICE -> services().put(id, cast(record, Service.class)) != null;
                 case TASK -> tasks().put(id, cast(record, Task.class)) != null;
+                case REPORT -> reports().put(id, cast(record, TaskReport.class)) != null;
             };
             changes.add(new ViewChange(kind, id, existed ? ChangeType.UPDATED : ChangeType.ADDED, revision));
             return this;
@@ -258,6 +283,7 @@ public final class ClusterView {
                 case NETWORK -> networks.containsKey(id);
                 case SERVICE -> services.containsKey(id);
                 case TASK -> tasks.containsKey(id);
+                case REPORT -> reports.containsKey(id);
             };
             if (!present) {
                 return this;
@@ -268,6 +294,7 @@ public final class ClusterView {
                 case NETWORK -> networks().remove(id);
                 case SERVICE -> services().remove(id);
                 case TASK -> tasks().remove(id);
+                case REPORT -> reports().remove(id);
             }
             changes.add(new ViewChange(kind, id, ChangeType.REMOVED, revision));
             return this;
@@ -281,6 +308,7 @@ public final class ClusterView {
                 case NETWORK -> networks.get(id);
                 case SERVICE -> services.get(id);
                 case TASK -> tasks.get(id);
+                case REPORT -> reports.get(id);
             };
         }
 
@@ -292,6 +320,7 @@ public final class ClusterView {
                 case NETWORK -> networks.keySet();
                 case SERVICE -> services.keySet();
                 case TASK -> tasks.keySet();
+                case REPORT -> reports.keySet();
             };
         }
 
@@ -308,7 +337,8 @@ public final class ClusterView {
                 return base;
             }
             return new ClusterView(revision, frozen(nodes, base.nodes), frozen(alive, base.alive),
-                    frozen(networks, base.networks), frozen(services, base.services), frozen(tasks, base.tasks));
+                    frozen(networks, base.networks), frozen(services, base.services), frozen(tasks, base.tasks),
+                    frozen(reports, base.reports));
         }
 
         private static <K, V> Map<K, V> frozen(Map<K, V> map, Map<K, V> original) {
@@ -360,6 +390,13 @@ public final class ClusterView {
                 tasks = new HashMap<>(base.tasks);
             }
             return tasks;
+        }
+
+        private Map<String, TaskReport> reports() {
+            if (reports == base.reports) {
+                reports = new HashMap<>(base.reports);
+            }
+            return reports;
         }
 
         private static <T> T cast(Object record, Class<T> type) {

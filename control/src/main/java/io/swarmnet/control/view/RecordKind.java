@@ -13,7 +13,9 @@ public enum RecordKind {
     /** A service record, {@link Keys#SERVICES}. */
     SERVICE(Keys.SERVICES),
     /** A task record, {@link Keys#TASKS}. */
-    TASK(Keys.TASKS);
+    TASK(Keys.TASKS),
+    /** What the node running a task last reported of it, {@link Keys#TASK_STATUS}. */
+    REPORT(Keys.TASK_STATUS);
 
     private final String prefix;
 

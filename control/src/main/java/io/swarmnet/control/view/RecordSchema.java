@@ -8,6 +8,7 @@ import io.swarmnet.control.model.PublishedPort;
 import io.swarmnet.control.model.Service;
 import io.swarmnet.control.model.Task;
 import io.swarmnet.control.model.TaskEndpoint;
+import io.swarmnet.control.model.TaskReport;
 import io.swarmnet.control.store.Keys;
 import io.swarmnet.packet.Ipv4Address;
 import io.swarmnet.packet.Ipv4Subnet;
@@ -60,6 +61,7 @@ public final class RecordSchema {
             case NETWORK -> check(key, read(value, Network.class));
             case SERVICE -> check(key, read(value, Service.class));
             case TASK -> check(key, read(value, Task.class));
+            case REPORT -> check(key, read(value, TaskReport.class));
         };
     }
 
@@ -69,6 +71,11 @@ public final class RecordSchema {
             throw new IllegalArgumentException("a " + type.getSimpleName() + " record is JSON null");
         }
         return record;
+    }
+
+    static TaskReport check(ClusterKey key, TaskReport report) {
+        requireId(key, report.taskId());
+        return report;
     }
 
     static Node check(ClusterKey key, Node node) {

@@ -13,10 +13,13 @@ import static java.util.Map.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.swarmnet.control.model.ContainerSpec;
 import io.swarmnet.control.model.EndpointMode;
 import io.swarmnet.control.model.PortProtocol;
 import io.swarmnet.control.model.PublishMode;
+import io.swarmnet.control.model.Service;
 import io.swarmnet.control.model.Task;
+import io.swarmnet.control.model.TaskReport;
 import io.swarmnet.control.model.TaskState;
 import io.swarmnet.control.view.ClusterView;
 import io.swarmnet.control.view.RecordKind;
@@ -78,6 +81,26 @@ class DesiredTablesTest {
 
     private static Backend local(String task, String ip) {
         return new Backend(task, "n1", ip(ip), MacAddress.fromIpv4(ip(ip)), ip("192.0.2.11"), true, BackendState.ACTIVE);
+    }
+
+    @Test
+    void aContainerTaskTakesTrafficOnlyOnceItsNodeReportsItRunning() {
+        Service web = cluster().build(1).service("web").orElseThrow();
+        ClusterView.Editor containers = cluster().put(web.withContainer(ContainerSpec.of("swarmnet/echo")), 2);
+        VirtualService none = n1(cluster().put(web.withContainer(ContainerSpec.of("swarmnet/echo")), 2).build(10)).services().get(new IpKey(FRONT, ip("10.0.1.2")));
+        assertThat(none.backends()).as("no task reported yet").isEmpty();
+        DnsRecord tasks = n1(containers.build(10)).dns().get(new DnsKey("front", "tasks.web"));
+        assertThat(tasks == null ? List.of() : tasks.addresses()).as("nor in tasks.web").isEmpty();
+
+        ClusterView reported = cluster().put(web.withContainer(ContainerSpec.of("swarmnet/echo")), 2)
+                .put(RecordKind.REPORT, "w1", report("w1", TaskReport.State.RUNNING), 3)
+                .put(RecordKind.REPORT, "w2", report("w2", TaskReport.State.FAILED), 3).build(10);
+        assertThat(n1(reported).services().get(new IpKey(FRONT, ip("10.0.1.2"))).backends())
+                .extracting(Backend::taskId).as("w2 failed to start").containsExactly("w1");
+    }
+
+    private static TaskReport report(String task, TaskReport.State state) {
+        return new TaskReport(task, "n1", state, "", null, 0);
     }
 
     @Test
