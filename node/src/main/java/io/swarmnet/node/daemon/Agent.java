@@ -74,6 +74,8 @@ public final class Agent {
 
     /** How long an attach waits for this node's view to catch up with a task just created. */
     private static final Duration ATTACH_WAIT = Duration.ofSeconds(5);
+    /** How often the agent checks that its rules stand in Docker's DOCKER-USER chain. */
+    private static final Duration FIREWALL_CHECK = Duration.ofSeconds(5);
 
     private final Store store;
     private final NodeSession session;
@@ -82,13 +84,15 @@ public final class Agent {
     private final ClusterWatcher watcher;
     private final OverlayDataPlane dataPlane;
     private final TaskWorker worker;
+    private final ScheduledExecutorService firewall;
     private final Node node;
     private final boolean cleanup;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Agent(Store store, NodeSession session, HttpMetricsServer server, ApiServer api, ClusterWatcher watcher,
-                  OverlayDataPlane dataPlane, TaskWorker worker, Node node, boolean cleanup) {
+                  OverlayDataPlane dataPlane, TaskWorker worker, ScheduledExecutorService firewall, Node node,
+                  boolean cleanup) {
         this.store = store;
         this.session = session;
         this.server = server;
@@ -96,6 +100,7 @@ public final class Agent {
         this.watcher = watcher;
         this.dataPlane = dataPlane;
         this.worker = worker;
+        this.firewall = firewall;
         this.node = node;
         this.cleanup = cleanup;
     }
@@ -184,8 +189,15 @@ public final class Agent {
             if (worker != null) {
                 worker.start();
             }
+            ScheduledExecutorService firewall = null;
+            if (dataPlane != null) {
+                DockerUserRules rules = new DockerUserRules();
+                firewall = Executors.newSingleThreadScheduledExecutor(daemonThreads("swarmnet-docker-firewall"));
+                firewall.scheduleWithFixedDelay(rules::ensure, 0, FIREWALL_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+            }
             started.set(true);
-            return new Agent(store, session, server, api, watcher, dataPlane, worker, registered, config.cleanup());
+            return new Agent(store, session, server, api, watcher, dataPlane, worker, firewall, registered,
+                    config.cleanup());
         } catch (StoreException e) {
             closeAll(api, worker, dataPlane, watcher, session, server, store);
             throw new UserException(e.getMessage(), e);
@@ -375,6 +387,12 @@ public final class Agent {
         }
         try {
             api.close();
+            if (firewall != null) {
+                firewall.shutdownNow();
+                if (cleanup) {
+                    new DockerUserRules().remove();
+                }
+            }
             if (worker != null) {
                 worker.close();
                 if (cleanup) {
