@@ -96,9 +96,9 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  " + docker + " ps   # " + first.host() + "'s containers: each task and its sandbox");
         out.println("  bin/swarmnet lab exec --name " + name + " client -- curl -s http://" + lab.address(w1) + ":" + PORT + "/"
                 + "   # the client, through the routing mesh");
-        out.println("  bin/swarmnet lab exec --name " + name + " client -- swarmnet --store " + lab.storeUrl()
+        out.println("  bin/swarmnet lab exec --name " + name + " client -- bin/swarmnet --store " + lab.storeUrl()
                 + " service ps " + SERVICE);
-        out.println("  bin/swarmnet lab exec --name " + name + " client -- swarmnet --store " + lab.storeUrl()
+        out.println("  bin/swarmnet lab exec --name " + name + " client -- bin/swarmnet --store " + lab.storeUrl()
                 + " service scale " + SERVICE + "=8");
         out.println("  bin/swarmnet lab deploy --name " + name + " web --replicas 2 -- swarmnet echo-server"
                 + "   # another service on its own overlay");

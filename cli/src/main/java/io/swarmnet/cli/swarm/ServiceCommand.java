@@ -1,5 +1,6 @@
 package io.swarmnet.cli.swarm;
 
+import io.swarmnet.control.cluster.ClusterException;
 import io.swarmnet.control.cluster.ClusterSnapshot;
 import io.swarmnet.control.cluster.ClusterStore;
 import io.swarmnet.control.cluster.NetworkRequest;
@@ -39,7 +40,7 @@ import picocli.CommandLine.Parameters;
 /** {@code swarmnet service}: services and their tasks, as {@code docker service} manages them. */
 @Command(name = "service", mixinStandardHelpOptions = true, description = "Manage services.",
         subcommands = {ServiceCommand.Create.class, ServiceCommand.Ls.class, ServiceCommand.Inspect.class,
-            ServiceCommand.Ps.class, ServiceCommand.Update.class, ServiceCommand.Rm.class})
+            ServiceCommand.Ps.class, ServiceCommand.Update.class, ServiceCommand.Scale.class, ServiceCommand.Rm.class})
 public final class ServiceCommand {
 
     /** {@code service create}: allocates VIPs and ports and places the tasks; prints the ID. */
@@ -344,6 +345,59 @@ public final class ServiceCommand {
             out().println(cluster.updateService(ref, update).name());
             out().flush();
             return 0;
+        }
+    }
+
+    /** {@code service scale web=6 api=2}: as {@code service update --replicas}, for each pair; goes on after one that fails. */
+    @Command(name = "scale", mixinStandardHelpOptions = true, description = "Scale one or more replicated services.")
+    static final class Scale extends ClusterCommand {
+        @Parameters(paramLabel = "SERVICE=REPLICAS", arity = "1..*", description = "Names, IDs or ID prefixes and task counts.")
+        List<String> pairs;
+
+        @Option(names = "--stop-grace-period", paramLabel = "DURATION", defaultValue = "10s",
+                description = "On a scale-down, how long the tasks to remove are drained first (default: ${DEFAULT-VALUE}).")
+        String stopGracePeriod;
+
+        private final Map<String, Integer> replicas = new LinkedHashMap<>();
+        private Duration grace;
+
+        @Override
+        void validate() {
+            for (String pair : pairs) {
+                int eq = pair.lastIndexOf('=');
+                String n = eq < 0 ? "" : pair.substring(eq + 1);
+                if (eq <= 0 || !n.matches("[0-9]{1,9}")) {
+                    throw new ParameterException(spec.commandLine(), "invalid scale specifier '" + pair
+                            + "': expected SERVICE=REPLICAS, e.g. web=6");
+                }
+                replicas.put(pair.substring(0, eq), Integer.parseInt(n));
+            }
+            try {
+                grace = OptionSyntax.duration(stopGracePeriod);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "invalid --stop-grace-period: " + e.getMessage());
+            }
+        }
+
+        @Override
+        int run(ClusterStore cluster, StoreOptions options) {
+            int failed = 0;
+            for (Map.Entry<String, Integer> e : replicas.entrySet()) {
+                try {
+                    int n = e.getValue();
+                    if (!grace.isZero() && n < cluster.read().service(e.getKey()).replicas()
+                            && !cluster.drainToReplicas(e.getKey(), n).isEmpty()) {
+                        sleep(grace);
+                    }
+                    cluster.updateService(e.getKey(), ServiceUpdate.scale(n));
+                    out().println(e.getKey() + " scaled to " + n);
+                } catch (ClusterException ex) {
+                    error(ex.getMessage());
+                    failed++;
+                }
+            }
+            out().flush();
+            return failed == 0 ? 0 : 1;
         }
     }
 

@@ -432,6 +432,12 @@ class ClusterCliTest {
                 .contains("\"Image\":\"swarmnet/echo:1\"", "\"Error\":\"No such image: swarmnet/echo:1\"");
 
         ok(swarmnet("service", "update", "--image", "swarmnet/echo:2", "web"));
+        CliRun scaled = swarmnet("service", "scale", "web=3", "nosuch=1");
+        assertThat(scaled.exit()).isEqualTo(1);
+        assertThat(scaled.out()).isEqualTo("web scaled to 3\n");
+        assertThat(scaled.err()).contains("No such service: nosuch");
+        assertThat(swarmnet("service", "ps", "-q", "web").lines()).hasSize(3);
+        assertUsageError(swarmnet("service", "scale", "web"), "invalid scale specifier 'web': expected SERVICE=REPLICAS");
         assertThat(swarmnet("service", "inspect", "web").out()).contains("\"Image\": \"swarmnet/echo:2\"");
     }
 
