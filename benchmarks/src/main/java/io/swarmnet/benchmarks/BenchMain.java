@@ -14,6 +14,7 @@ import io.swarmnet.benchmarks.lab.mesh.VipScenario;
 import io.swarmnet.benchmarks.lab.overlay.OverlayRttScenario;
 import io.swarmnet.benchmarks.lab.overlay.OverlayTcpScenario;
 import io.swarmnet.benchmarks.lab.overlay.OverlayUdpScenario;
+import io.swarmnet.benchmarks.lab.tasks.TaskStartScenario;
 import io.swarmnet.cli.CliErrors;
 import io.swarmnet.node.command.UserException;
 import io.swarmnet.sys.CpuSet;
@@ -38,7 +39,7 @@ public final class BenchMain implements Callable<Integer> {
     static List<Scenario> scenarios() {
         return List.of(new OverlayTcpScenario(), new OverlayUdpScenario(), new OverlayRttScenario(),
                 new ControlLatencyScenario(), new EgressScenario(), new MeshHttpScenario(), new VipScenario(),
-                new DnsScenario());
+                new DnsScenario(), new TaskStartScenario());
     }
 
     @Parameters(arity = "0..1", paramLabel = "SCENARIO", description = "Scenario to run; --list shows them.")
@@ -116,7 +117,7 @@ public final class BenchMain implements Callable<Integer> {
                 throw new UserException("invalid --data-path-cpus: " + e.getMessage());
             }
         }
-        CliLab lab = CliLab.up(labName, s.managers(), s.workers(), underlayMtu, dataPathCpus);
+        CliLab lab = CliLab.up(labName, s.managers(), s.workers(), underlayMtu, dataPathCpus, s.docker());
         try {
             Result result = new Runner(out).run(s, lab, reps, seconds, variants, warmup);
             Map<String, String> environment = Environment.describe(List.of("iperf3", "etcd", "wrk", "haproxy",

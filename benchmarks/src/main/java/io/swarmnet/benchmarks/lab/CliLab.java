@@ -25,16 +25,21 @@ public final class CliLab implements LabHosts, AutoCloseable {
 
     /** Brings a lab up with {@code managers} managers and {@code workers} workers; fails if it cannot. */
     public static CliLab up(String name, int managers, int workers, int underlayMtu) {
-        return up(name, managers, workers, underlayMtu, null);
+        return up(name, managers, workers, underlayMtu, null, false);
     }
 
     /**
      * Brings a lab up whose agents run their data path on {@code cpus} ({@code lab up
      * --data-path-cpus}), and whose {@link #workload}s run there too; null leaves both on any CPU.
+     * With {@code docker}, every manager and worker runs its own dockerd.
      */
-    public static CliLab up(String name, int managers, int workers, int underlayMtu, String cpus) {
+    public static CliLab up(String name, int managers, int workers, int underlayMtu, String cpus, boolean docker) {
         List<String> argv = new ArrayList<>(List.of("lab", "up", "--name", name, "--managers", Integer.toString(managers),
                 "--workers", Integer.toString(workers), "--underlay-mtu", Integer.toString(underlayMtu)));
+        if (!docker) {
+            // A dockerd's FORWARD policy and its background work would change what the data-path scenarios measure.
+            argv.add("--no-docker");
+        }
         if (cpus != null) {
             argv.addAll(List.of("--data-path-cpus", cpus));
         }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Every sample of one run of a scenario, and the summary rows derived from them. */
 public final class Result {
@@ -29,8 +30,13 @@ public final class Result {
 
     void add(String variant, Map<String, Double> measured) {
         Map<String, List<Double>> byMetric = samples.computeIfAbsent(variant, v -> new LinkedHashMap<>());
+        Set<String> unmeasured = scenario.variants().stream().filter(v -> v.name().equals(variant)).findFirst()
+                .map(Variant::unmeasured).orElse(Set.of());
         for (Metric m : scenario.metrics()) {
             Double value = measured.get(m.name());
+            if (value == null && unmeasured.contains(m.name())) {
+                continue;
+            }
             if (value == null) {
                 throw new IllegalStateException(variant + " did not report " + m.name());
             }
@@ -40,7 +46,7 @@ public final class Result {
 
     public Stats stats(String variant, String metric) {
         Map<String, List<Double>> byMetric = samples.get(variant);
-        return byMetric == null ? null : Stats.of(byMetric.get(metric));
+        return byMetric == null || byMetric.get(metric) == null ? null : Stats.of(byMetric.get(metric));
     }
 
     /** The variant every ratio and difference is of: another challenger (nftables beside HAProxy) is shown, not divided. */

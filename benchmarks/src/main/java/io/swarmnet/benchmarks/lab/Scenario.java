@@ -13,6 +13,11 @@ public interface Scenario {
         return 1;
     }
 
+    /** Whether its lab hosts run their own dockerds (lab up without --no-docker); the others do without. */
+    default boolean docker() {
+        return false;
+    }
+
     /** Worker hosts the scenario needs in the lab. */
     int workers();
 

@@ -16,6 +16,11 @@ public interface Variant {
         return false;
     }
 
+    /** The names of the scenario's metrics this variant has no figure for (the anchor has no agent to ask). */
+    default java.util.Set<String> unmeasured() {
+        return java.util.Set.of();
+    }
+
     /** Why this variant cannot run yet (e.g. the feature lands with a later issue), or null. */
     default String unavailableReason() {
         return null;

@@ -3,6 +3,9 @@ package io.swarmnet.node.task;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts and stops tasks in Docker's order: the sandbox first, then its network, then the
@@ -10,6 +13,7 @@ import java.util.List;
  * way. A start that fails half way undoes what it made before it throws.
  */
 public final class TaskLauncher {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskLauncher.class);
     private final TaskRuntime runtime;
     private final TaskNetwork network;
     private final String where;
@@ -28,11 +32,25 @@ public final class TaskLauncher {
      *                     once the sandbox exists, after detaching the task and removing it
      */
     public RunningTask start(TaskSpec spec) throws IOException {
+        return start(spec, nanos -> { });
+    }
+
+    /**
+     * Starts the task, telling {@code networkReady} how many nanoseconds its network took
+     * to attach once its sandbox ran.
+     *
+     * @throws IOException as {@link #start(TaskSpec)} does
+     */
+    public RunningTask start(TaskSpec spec, LongConsumer networkReady) throws IOException {
         Sandbox sandbox = null;
         boolean success = false;
         try {
             sandbox = runtime.createSandbox(spec);
+            long created = System.nanoTime();
             String ip = network.attach(spec.id(), sandbox.netns());
+            long ready = System.nanoTime() - created;
+            LOG.debug("task {}: network ready {} us after its sandbox started", spec.name(), ready / 1000);
+            networkReady.accept(ready);
             RunningTask task = runtime.startProcess(spec, sandbox, ip);
             success = true;
             return task;

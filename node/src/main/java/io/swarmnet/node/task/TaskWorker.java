@@ -237,10 +237,13 @@ public final class TaskWorker implements AutoCloseable {
         TaskSpec spec = slot.wanted.spec();
         report(slot, State.STARTING, "starting", null);
         try {
-            slot.running = launcher.start(spec);
+            long[] networkReady = {-1};
+            slot.running = launcher.start(spec, nanos -> networkReady[0] = nanos);
             slot.notBefore = 0;
             report(slot, State.RUNNING, "started", null);
-            LOG.info("started task {} ({}) from {} at {}", spec.name(), spec.id(), spec.image(), slot.running.ip());
+            LOG.info("started task {} ({}) from {} at {}; network ready {} ms after its sandbox started", spec.name(),
+                    spec.id(), spec.image(), slot.running.ip(), String.format(java.util.Locale.ROOT, "%.1f",
+                            networkReady[0] / 1e6));
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
