@@ -137,14 +137,9 @@ public final class Agent {
             DesiredTablesPublisher publisher = new DesiredTablesPublisher(nodeId);
             dataPlane = startDataPlane(config, nodeId, watcher, publisher, store);
             OverlayDataPlane plane = dataPlane;
-            // One listener, so the order is in the code, not in the order of registration:
-            // the tables are rebuilt from the update before the reconciler is asked to read them.
-            watcher.addListener(update -> {
-                publisher.onUpdate(update);
-                if (plane != null) {
-                    plane.onViewUpdate();
-                }
-            });
+            // One listener, so the order is in the code, not in the order of registration: the
+            // data plane's rebuilds the tables from each update before it reconciles from them.
+            watcher.addListener(plane != null ? plane.viewListener() : publisher);
             if (dataPlane != null) {
                 OverlayMetrics.register(metrics.registry(), plane);
                 LbMetrics.register(metrics.registry(), plane);
