@@ -218,11 +218,6 @@ public final class OverlayDataPlane implements AutoCloseable {
         return tasks;
     }
 
-    /** Runs a reconcile pass now, on the calling thread. */
-    public void reconcile() {
-        reconciler.reconcile();
-    }
-
     private Task awaitTask(String taskId) throws InterruptedException {
         Optional<Task> task = watcher.view().task(taskId);
         if (task.isPresent()) {

@@ -71,6 +71,8 @@ public final class DataPlaneReconciler implements ClusterViewListener, AutoClose
     // Guarded by this.
     private final Backoff backoff;
     private final Set<TargetName> outOfSync = EnumSet.noneOf(TargetName.class);
+    /** The failure last logged per target, so a lasting one is logged once. */
+    private final Map<TargetName, String> lastFailure = new EnumMap<>(TargetName.class);
     private final Map<String, Attachment> attached = new LinkedHashMap<>();
     /** Attachments pruned whose removal failed, tried again at each pass. */
     private final Map<String, Attachment> detaching = new LinkedHashMap<>();
@@ -255,14 +257,20 @@ public final class DataPlaneReconciler implements ClusterViewListener, AutoClose
         }
     }
 
-    /** Attempts one change of {@code target}; counts and logs a failure. */
+    /**
+     * Attempts one change of {@code target}; counts a failure, and logs it unless it is the
+     * one logged last for that target: a lasting failure is retried every few seconds.
+     */
     private boolean attempt(TargetName target, Change change) {
         try {
             change.run();
             return true;
         } catch (IOException | RuntimeException e) {
             failures.get(target).incrementAndGet();
-            LOG.warn("data plane: applying {} failed, retrying with backoff: {}", target.label(), e.toString());
+            String message = e.toString();
+            if (!message.equals(lastFailure.put(target, message))) {
+                LOG.warn("data plane: applying {} failed, retrying with backoff: {}", target.label(), message);
+            }
             return false;
         }
     }
@@ -273,7 +281,10 @@ public final class DataPlaneReconciler implements ClusterViewListener, AutoClose
 
     private boolean settle(TargetName target, boolean inSync) {
         if (inSync) {
-            outOfSync.remove(target);
+            if (outOfSync.remove(target)) {
+                LOG.info("data plane: {} back in sync", target.label());
+            }
+            lastFailure.remove(target);
         } else {
             outOfSync.add(target);
         }
@@ -294,7 +305,7 @@ public final class DataPlaneReconciler implements ClusterViewListener, AutoClose
         long token = ++lastToken;
         retryToken = token;
         Duration delay = backoff.next();
-        LOG.info("data plane: {} out of sync, next pass in {} ms", outOfSync, delay.toMillis());
+        LOG.debug("data plane: {} out of sync, next pass in {} ms", outOfSync, delay.toMillis());
         scheduler.schedule(() -> retry(token), delay);
     }
 
