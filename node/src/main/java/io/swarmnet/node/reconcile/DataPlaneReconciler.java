@@ -168,6 +168,10 @@ public final class DataPlaneReconciler implements ClusterViewListener, AutoClose
                 LOG.info("pruning task {} left by the last run: {}", e.taskId(), why.get());
                 continue;
             }
+            if (attached.containsKey(e.taskId())) {
+                // Attached again through the API before the first view came: that attach wins.
+                continue;
+            }
             boolean done = attempt(TargetName.TASKS, () -> {
                 AttachmentPlan plan = AttachmentPlanner.plan(v.task(e.taskId()).orElseThrow(), v, netns, underlayMtu);
                 Optional<Attachment> adopted = targets.tasks().adopt(plan);
@@ -342,6 +346,9 @@ public final class DataPlaneReconciler implements ClusterViewListener, AutoClose
         }
         Attachment attachment = targets.tasks().plumb(plan);
         attached.put(plan.taskId(), attachment);
+        if (toRestore != null) {
+            toRestore.removeIf(e -> e.taskId().equals(plan.taskId()));
+        }
         save();
         publish(view, publisher.current());
         settlePass();

@@ -359,6 +359,22 @@ class DataPlaneReconcilerTest {
     }
 
     @Test
+    void anAttachWhileARestoreIsPendingWinsAndIsNotPlumbedTwice() throws IOException {
+        tasks.namespaces.add(NS_W1);
+        tasks.faults.failNext(1, new IOException("netns busy"));
+        start(List.of(new AttachmentStateFile.Entry("w1", NS_W1.toString())));
+        update(cluster().build(1));
+
+        attach("w1", NS_W1);
+        scheduler.advance(Duration.ofMillis(100));
+
+        assertThat(tasks.calls).containsExactly("adopt w1", "plumb w1", "plumb w1");
+        assertThat(saved()).containsExactly("w1@" + NS_W1);
+        assertThat(reconciler.outOfSync()).isEmpty();
+        assertThat(scheduler.pending()).isZero();
+    }
+
+    @Test
     void closedItRunsNoPassAndRefusesAttaches() {
         start(List.of());
         reconciler.close();
