@@ -12,6 +12,7 @@ import io.swarmnet.control.store.EtcdStore;
 import io.swarmnet.control.store.Store;
 import io.swarmnet.control.store.StoreException;
 import io.swarmnet.control.tables.DesiredTablesPublisher;
+import io.swarmnet.control.view.ClusterViewListener;
 import io.swarmnet.control.watch.ClusterWatcher;
 import io.swarmnet.gwbridge.GwBridgeConfigException;
 import io.swarmnet.node.api.ApiServer;
@@ -157,14 +158,12 @@ public final class Agent {
             OverlayDataPlane plane = dataPlane;
             worker = taskWorker(config, nodeId, plane, store);
             TaskWorker tasks = worker;
-            // One listener, so the order is in the code, not in the order of registration:
-            // the tables are rebuilt from the update before the reconciler is asked to read
-            // them, and the tasks' networks exist before the worker starts their processes.
+            ClusterViewListener tables = plane != null ? plane.viewListener() : publisher;
+            // One listener, so the order is in the code, not in the order of registration: the
+            // data plane's rebuilds the tables from each update before it reconciles from them,
+            // and the worker, which starts the tasks' processes, hears of the update last.
             watcher.addListener(update -> {
-                publisher.onUpdate(update);
-                if (plane != null) {
-                    plane.onViewUpdate();
-                }
+                tables.onUpdate(update);
                 if (tasks != null) {
                     tasks.onView(update.current());
                 }

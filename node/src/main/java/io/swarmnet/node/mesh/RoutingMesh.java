@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
  * TAP on the ingress network), the {@link MeshTable} that DNATs published ports, and the
  * PROXY protocol forwarders of the ports that want the client's address in a header.
  *
- * <p>Driven by the overlay data plane's reconciler, under its lock: {@link #reconcile} is
- * idempotent and cheap when nothing changed (the table is rewritten only when its text
- * differs), and a failure is logged and retried at the next call while the kernel keeps
- * the last table.
+ * <p>Driven by the data-plane reconciler, under its lock: {@link #reconcile} is idempotent
+ * and cheap when nothing changed (the table is rewritten only when its text differs), and
+ * a failure is logged, reported, and retried at the next call while the kernel keeps the
+ * last table.
  */
 public final class RoutingMesh implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RoutingMesh.class);
@@ -77,10 +77,11 @@ public final class RoutingMesh implements AutoCloseable {
      * table and starts or stops PROXY forwarders.
      *
      * @param gwAddresses the gwbridge address of each task attached here, by task id
+     * @return whether the kernel holds what was asked; false after a failure it logged
      */
-    public synchronized void reconcile(ClusterView view, DesiredTables desired, Map<String, Integer> gwAddresses) {
+    public synchronized boolean reconcile(ClusterView view, DesiredTables desired, Map<String, Integer> gwAddresses) {
         if (closed) {
-            return;
+            return true;
         }
         Optional<LocalNetwork> ingress = desired.networks().entries().values().stream().filter(LocalNetwork::ingress).findFirst();
         TaskEndpoint wanted = view.node(nodeId).map(Node::ingress)
@@ -88,7 +89,7 @@ public final class RoutingMesh implements AutoCloseable {
         if (ingress.isPresent() && wanted == null) {
             requestEndpoint();
         }
-        reconcileEndpoint(ingress.orElse(null), wanted);
+        boolean inSync = reconcileEndpoint(ingress.orElse(null), wanted);
         Set<PortKey> proxied = proxies.reconcile(desired.publishedPorts().entries().values(),
                 endpoint == null ? 0 : endpoint.ip());
         String body = MeshTable.body(endpoint == null ? null : IngressEndpoint.INTERFACE,
@@ -103,26 +104,31 @@ public final class RoutingMesh implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 warnOnce("routing mesh: cannot write table " + MeshTable.FAMILY + " " + MeshTable.NAME
                         + "; the last one stays: " + e);
+                inSync = false;
             }
         }
+        return inSync;
     }
 
-    private void reconcileEndpoint(LocalNetwork ingress, TaskEndpoint wanted) {
+    /** Opens, replaces or closes the ingress endpoint; returns false if it could not open the one wanted. */
+    private boolean reconcileEndpoint(LocalNetwork ingress, TaskEndpoint wanted) {
         if (wanted == null) {
             closeEndpoint();
-            return;
+            return true;
         }
         int ip = Ipv4Address.parse(wanted.ip());
         int mtu = ingress.mtu() > 0 ? ingress.mtu() : defaultMtu;
         if (endpoint != null && endpoint.matches(ingress.vni(), ip, ingress.subnet().prefixLength(), mtu)) {
-            return;
+            return true;
         }
         closeEndpoint();
         try {
             endpoint = kernel.openIngress(ingress.vni(), ip, ingress.subnet().prefixLength(), mtu);
             LOG.info("routing mesh: ingress endpoint {}", endpoint);
+            return true;
         } catch (IOException | RuntimeException e) {
             warnOnce("routing mesh: cannot open the ingress endpoint " + wanted.ip() + " on vni " + ingress.vni() + ": " + e);
+            return false;
         }
     }
 

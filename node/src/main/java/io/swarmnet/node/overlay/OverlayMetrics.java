@@ -7,6 +7,8 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.swarmnet.control.watch.WatcherMetrics;
+import io.swarmnet.node.reconcile.DataPlaneReconciler;
+import io.swarmnet.node.reconcile.TargetName;
 import io.swarmnet.vxlan.vtep.DropReason;
 import io.swarmnet.vxlan.vtep.NetworkCounters;
 import io.swarmnet.vxlan.vtep.VtepCounters;
@@ -85,6 +87,26 @@ public final class OverlayMetrics {
                 .name("swarmnet_attached_tasks")
                 .help("Tasks attached to the overlay on this node")
                 .callback(cb -> cb.call(plane.attachedTasks()))
+                .register(registry);
+        register(registry, plane.reconciler());
+    }
+
+    /** Registers the data-plane reconciler's metrics: failed applies by target, targets out of sync. */
+    public static void register(PrometheusRegistry registry, DataPlaneReconciler reconciler) {
+        CounterWithCallback.builder()
+                .name("swarmnet_dataplane_apply_failures")
+                .help("Applies of a data-plane target that failed (each is retried with backoff), by target")
+                .labelNames("target")
+                .callback(cb -> {
+                    for (TargetName target : TargetName.values()) {
+                        cb.call(reconciler.failures(target), target.label());
+                    }
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("swarmnet_dataplane_targets_out_of_sync")
+                .help("Data-plane targets whose last apply failed, so they do not hold what the tables say")
+                .callback(cb -> cb.call(reconciler.outOfSync().size()))
                 .register(registry);
     }
 

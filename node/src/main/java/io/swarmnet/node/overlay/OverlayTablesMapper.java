@@ -1,12 +1,17 @@
 package io.swarmnet.node.overlay;
 
+import io.swarmnet.control.model.Node;
 import io.swarmnet.control.tables.DesiredTables;
 import io.swarmnet.control.tables.IpKey;
 import io.swarmnet.control.tables.LocalNetwork;
 import io.swarmnet.control.tables.MacKey;
+import io.swarmnet.control.view.ClusterView;
+import io.swarmnet.packet.Ipv4Address;
 import io.swarmnet.vxlan.fdb.OverlayTables;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -81,6 +86,25 @@ public final class OverlayTablesMapper {
             }
         }
         return b.build();
+    }
+
+    /**
+     * The underlay addresses of the nodes {@code nodeId} exchanges VXLAN with: every other
+     * ready node with an IPv4 advertise address (an IPv6 underlay cannot carry this VTEP's
+     * VXLAN, so such a node is no peer).
+     */
+    public static List<Integer> peers(ClusterView view, String nodeId) {
+        List<Integer> peers = new ArrayList<>();
+        for (Node node : view.nodes().values()) {
+            if (!node.id().equals(nodeId) && view.isReady(node.id())) {
+                try {
+                    peers.add(Ipv4Address.parse(node.advertiseAddr()));
+                } catch (IllegalArgumentException notIpv4) {
+                    // Not a peer, as the Javadoc says.
+                }
+            }
+        }
+        return peers;
     }
 
     /** The MTU of {@code network}'s interfaces: its own, or the underlay's less the VXLAN overhead. */

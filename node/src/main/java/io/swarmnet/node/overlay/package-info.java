@@ -1,7 +1,9 @@
 /**
- * The agent's overlay data plane: the reconciler from the control plane's desired tables
- * to the VTEP's forwarding tables, and the attachment of task namespaces (TAP ports on the
- * overlay networks, the gwbridge for egress) behind the local API.
+ * The agent's overlay data plane: the pure mappers from the control plane's desired tables
+ * to the VTEP's forwarding tables and the load balancer's service table, the metrics, and
+ * {@link io.swarmnet.node.overlay.OverlayDataPlane}, which owns the VTEP, the gwbridge, the
+ * routing mesh and the resolvers, validates the attach requests of the local API, and
+ * hands all of it to the reconciler in {@code io.swarmnet.node.reconcile}.
  *
  * <p>Design notes. The VTEP module knows nothing of the control plane; this package is the
  * only place both meet. Forwarding tables are rebuilt whole from the latest desired tables,

@@ -7,6 +7,7 @@ import io.swarmnet.control.tables.IpKey;
 import io.swarmnet.control.tables.LocalNetwork;
 import io.swarmnet.control.tables.MacKey;
 import io.swarmnet.control.tables.Table;
+import io.swarmnet.node.reconcile.AttachmentPlanner;
 import io.swarmnet.packet.Ipv4Address;
 import io.swarmnet.packet.Ipv4Subnet;
 import io.swarmnet.packet.MacAddress;
@@ -118,8 +119,8 @@ class OverlayTablesMapperTest {
 
     @Test
     void tapNamesFitAnInterfaceNameAndDifferPerNetwork() {
-        String a = OverlayDataPlane.tapName("b6fez08jhumsjuce19mygaiz8", VNI);
-        String b = OverlayDataPlane.tapName("b6fez08jhumsjuce19mygaiz8", OTHER_VNI);
+        String a = AttachmentPlanner.tapName("b6fez08jhumsjuce19mygaiz8", VNI);
+        String b = AttachmentPlanner.tapName("b6fez08jhumsjuce19mygaiz8", OTHER_VNI);
         assertThat(a).hasSizeLessThanOrEqualTo(15).startsWith("snt").isNotEqualTo(b);
     }
 }

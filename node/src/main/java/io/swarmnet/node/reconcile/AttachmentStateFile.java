@@ -1,4 +1,4 @@
-package io.swarmnet.node.overlay;
+package io.swarmnet.node.reconcile;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,13 +17,13 @@ import org.slf4j.LoggerFactory;
  * so a restarted agent knows what to re-attach and what to prune. Addresses are not kept:
  * they are the task record's. Replaced atomically (temporary file, fsync, rename).
  */
-final class AttachmentStateFile {
+public final class AttachmentStateFile {
     private static final Logger LOG = LoggerFactory.getLogger(AttachmentStateFile.class);
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     /** One attached task. */
-    record Entry(String taskId, String netns) {
+    public record Entry(String taskId, String netns) {
     }
 
     /** The file's content; {@code version} lets a later schema tell itself apart. */
@@ -32,16 +32,16 @@ final class AttachmentStateFile {
 
     private final Path path;
 
-    AttachmentStateFile(Path path) {
+    public AttachmentStateFile(Path path) {
         this.path = path;
     }
 
-    Path path() {
+    public Path path() {
         return path;
     }
 
     /** The saved entries; none when there is no file, or when it is corrupt (logged: a prune then removes the leftovers). */
-    List<Entry> load() {
+    public List<Entry> load() {
         if (!Files.exists(path)) {
             return List.of();
         }
@@ -55,7 +55,7 @@ final class AttachmentStateFile {
         }
     }
 
-    void save(List<Entry> entries) throws IOException {
+    public void save(List<Entry> entries) throws IOException {
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
         Files.write(tmp, JSON.writeValueAsBytes(new Content(1, entries)));
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
