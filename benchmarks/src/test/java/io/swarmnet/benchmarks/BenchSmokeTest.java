@@ -146,6 +146,6 @@ class BenchSmokeTest {
         cl.setErr(new java.io.PrintWriter(err, true));
         assertThat(cl.execute("no-such")).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8).trim())
-                .isEqualTo("swarmnet: error: unknown scenario 'no-such'; known: overlay-tcp, overlay-udp, overlay-rtt, control-latency, egress, mesh-http, vip-http, dns");
+                .isEqualTo("swarmnet: error: unknown scenario 'no-such'; known: overlay-tcp, overlay-udp, overlay-rtt, control-latency, egress, mesh-http, vip-http, dns, task-start");
     }
 }

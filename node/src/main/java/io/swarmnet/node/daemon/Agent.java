@@ -393,10 +393,10 @@ public final class Agent {
                 }
             }
             if (worker != null) {
-                worker.close();
                 if (cleanup) {
                     worker.removeAll();
                 }
+                worker.close();
             }
             if (dataPlane != null && cleanup) {
                 dataPlane.cleanup();

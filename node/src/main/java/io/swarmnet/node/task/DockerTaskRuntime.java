@@ -161,7 +161,8 @@ public final class DockerTaskRuntime implements TaskRuntime, AutoCloseable {
         }
         InspectContainerResponse.ContainerState state = c.getState();
         if (Boolean.TRUE.equals(state.getRunning())) {
-            return TaskStatus.running();
+            // The task's network lives in its sandbox: without it the task runs cut off.
+            return sandboxRunning(task) ? TaskStatus.running() : TaskStatus.failed("its sandbox exited");
         }
         long code = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong();
         String error = state.getError();
@@ -169,6 +170,17 @@ public final class DockerTaskRuntime implements TaskRuntime, AutoCloseable {
             return TaskStatus.failed(error);
         }
         return code == 0 ? TaskStatus.complete() : TaskStatus.failed("task: non-zero exit (" + code + ")");
+    }
+
+    private boolean sandboxRunning(RunningTask task) {
+        try {
+            return Boolean.TRUE.equals(docker.inspectContainerCmd(task.sandbox().name()).exec().getState().getRunning());
+        } catch (NotFoundException e) {
+            return false;
+        } catch (RuntimeException e) {
+            // The engine did not answer: not a verdict on the sandbox.
+            return true;
+        }
     }
 
     @Override

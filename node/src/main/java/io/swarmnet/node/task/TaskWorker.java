@@ -267,7 +267,7 @@ public final class TaskWorker implements AutoCloseable {
         if (status.state() == TaskState.RUNNING) {
             // Again, in case the store refused the report the start made.
             report(slot, State.RUNNING, "started", null);
-            if (slot.failures > 0 && now - slot.lastReport.sinceMillis() > MAX_BACKOFF.toMillis()) {
+            if (slot.failures > 0 && slot.lastReport != null && now - slot.lastReport.sinceMillis() > MAX_BACKOFF.toMillis()) {
                 slot.failures = 0;
             }
             return;
@@ -341,24 +341,38 @@ public final class TaskWorker implements AutoCloseable {
     }
 
     /**
-     * Stops the passes; with {@code removeTasks}, also stops and removes every task, as
-     * {@code swarmnet agent --cleanup} asks. Without, the containers run on for the next
-     * agent to adopt, as Docker's live restore keeps them.
+     * Stops the passes and closes the runtime when it holds a connection; the containers
+     * run on for the next agent to adopt, as Docker's live restore keeps them.
+     * {@link #removeAll} removes them instead, as {@code swarmnet agent --cleanup} asks.
      */
     @Override
     public void close() {
+        stopPasses();
+        operations.shutdown();
+        if (launcher.runtime() instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("closing the task runtime: {}", e.toString());
+            }
+        }
+    }
+
+    private void stopPasses() {
         closed = true;
         scheduler.shutdown();
         try {
-            scheduler.awaitTermination(30, TimeUnit.SECONDS);
+            if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("a task pass still runs after 30 s");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        operations.shutdown();
     }
 
-    /** Stops and removes every task this worker runs; for {@code --cleanup}. Call after {@link #close()}. */
+    /** Stops and removes every task this worker runs; for {@code --cleanup}. Call before {@link #close()}. */
     public void removeAll() {
+        stopPasses();
         for (Slot slot : slots.values()) {
             remove(slot);
         }

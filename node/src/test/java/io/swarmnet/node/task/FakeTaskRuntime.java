@@ -14,6 +14,8 @@ final class FakeTaskRuntime implements TaskRuntime {
     final Set<String> sandboxes = new LinkedHashSet<>();
     final Set<String> running = new LinkedHashSet<>();
     private String failNext;
+    /** While set, listing the sandboxes fails as an engine that does not answer does. */
+    boolean engineDown;
 
     /** Makes the next call of {@code method} ({@code createSandbox}, {@code startProcess}) throw an IOException. */
     void failNext(String method) {
@@ -62,6 +64,9 @@ final class FakeTaskRuntime implements TaskRuntime {
 
     @Override
     public List<String> sandboxes() {
+        if (engineDown) {
+            throw new java.io.UncheckedIOException("Cannot connect to the Docker daemon", new IOException("refused"));
+        }
         return List.copyOf(sandboxes);
     }
 

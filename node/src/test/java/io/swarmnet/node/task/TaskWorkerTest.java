@@ -176,6 +176,22 @@ class TaskWorkerTest {
     }
 
     @Test
+    void anEngineThatDoesNotAnswerRejectsTheTasksAndNothingStartsUntilItDoes() {
+        runtime.engineDown = true;
+        TaskWorker w = worker();
+        pass(w, oneTask);
+
+        assertThat(runtime.calls).as("nothing starts before what runs is known").isEmpty();
+        assertThat(reports.last("t1").state()).isEqualTo(State.REJECTED);
+        assertThat(reports.last("t1").error()).isEqualTo("Cannot connect to the Docker daemon");
+
+        runtime.engineDown = false;
+        w.pass();
+        assertThat(runtime.calls).containsExactly("createSandbox web.1", "attach t1", "startProcess web.1");
+        assertThat(reports.last("t1").state()).isEqualTo(State.RUNNING);
+    }
+
+    @Test
     void aReportTheStoreRefusedIsMadeAgain() {
         reports.refuse = true;
         TaskWorker w = worker();
