@@ -169,13 +169,28 @@ public final class ServiceCommand {
             throw new ParameterException(spec.commandLine(), "invalid --restart-condition '" + restartCondition
                     + "': expected any, on-failure or none");
         }
-        Duration grace;
+        return new ContainerSpec(image, env, hostname, restart, gracePeriod(spec, stopGracePeriod).toSeconds());
+    }
+
+    static Duration gracePeriod(CommandSpec spec, String text) {
         try {
-            grace = OptionSyntax.duration(stopGracePeriod);
+            return OptionSyntax.duration(text);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "invalid --stop-grace-period: " + e.getMessage());
         }
-        return new ContainerSpec(image, env, hostname, restart, grace.toSeconds());
+    }
+
+    /**
+     * Swarm's order for a scale-down: the tasks to remove leave the load balancer and DNS
+     * first, and are stopped once {@code grace} has passed; then the replicas change.
+     */
+    static Service scale(ClusterStore cluster, String ref, ServiceUpdate update, Duration grace) {
+        Integer replicas = update.replicas();
+        if (replicas != null && !grace.isZero() && replicas < cluster.read().service(ref).replicas()
+                && !cluster.drainToReplicas(ref, replicas).isEmpty()) {
+            sleep(grace);
+        }
+        return cluster.updateService(ref, update);
     }
 
     /** Lets {@code service create --name x sh -c 'y'} pass {@code -c} to the task, not to picocli. */
@@ -327,22 +342,12 @@ public final class ServiceCommand {
         void validate() {
             update = new ServiceUpdate(replicas, endpointMode == null ? null : endpointMode(spec, endpointMode), publishAdd, publishRm,
                     lbScheduler == null ? null : lbScheduler(spec, lbScheduler), image);
-            try {
-                grace = OptionSyntax.duration(stopGracePeriod);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "invalid --stop-grace-period: " + e.getMessage());
-            }
+            grace = gracePeriod(spec, stopGracePeriod);
         }
 
         @Override
         int run(ClusterStore cluster, StoreOptions options) {
-            if (replicas != null && !grace.isZero() && replicas < cluster.read().service(ref).replicas()) {
-                // Swarm's order: out of the load balancer and DNS first, stopped after the grace period.
-                if (!cluster.drainToReplicas(ref, replicas).isEmpty()) {
-                    sleep(grace);
-                }
-            }
-            out().println(cluster.updateService(ref, update).name());
+            out().println(scale(cluster, ref, update, grace).name());
             out().flush();
             return 0;
         }
@@ -372,11 +377,7 @@ public final class ServiceCommand {
                 }
                 replicas.put(pair.substring(0, eq), Integer.parseInt(n));
             }
-            try {
-                grace = OptionSyntax.duration(stopGracePeriod);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "invalid --stop-grace-period: " + e.getMessage());
-            }
+            grace = gracePeriod(spec, stopGracePeriod);
         }
 
         @Override
@@ -384,13 +385,8 @@ public final class ServiceCommand {
             int failed = 0;
             for (Map.Entry<String, Integer> e : replicas.entrySet()) {
                 try {
-                    int n = e.getValue();
-                    if (!grace.isZero() && n < cluster.read().service(e.getKey()).replicas()
-                            && !cluster.drainToReplicas(e.getKey(), n).isEmpty()) {
-                        sleep(grace);
-                    }
-                    cluster.updateService(e.getKey(), ServiceUpdate.scale(n));
-                    out().println(e.getKey() + " scaled to " + n);
+                    scale(cluster, e.getKey(), ServiceUpdate.scale(e.getValue()), grace);
+                    out().println(e.getKey() + " scaled to " + e.getValue());
                 } catch (ClusterException ex) {
                     error(ex.getMessage());
                     failed++;

@@ -226,7 +226,7 @@ class AgentNodeTest {
                 "local", UNDERLAY, "dev", "u0");
         RUN.check("ip", "-n", node, "link", "set", "vx0", "up");
         assertThat(refused()).startsWith("swarmnet: error: cannot bind the VXLAN data path on " + UNDERLAY + ":4789: ")
-                .containsIgnoringCase("address already in use");
+                .containsIgnoringCase("address already in use").contains("'docker swarm leave'", "--data-path-port");
     }
 
     @Test

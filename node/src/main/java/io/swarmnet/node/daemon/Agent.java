@@ -302,8 +302,13 @@ public final class Agent {
             try {
                 vtep.bind();
             } catch (IOException e) {
+                String why = e.getMessage() == null ? e.toString() : e.getMessage();
+                // Docker's swarm mode binds its kernel vxlan to UDP 4789 on every node of a swarm.
+                String hint = why.contains("in use") ? " (a swarm-mode dockerd holds UDP " + config.dataPathPort()
+                        + " on a swarm's nodes: run 'docker swarm leave' there, or give swarmnet another port with"
+                        + " --data-path-port)" : "";
                 throw new UserException("cannot bind the VXLAN data path on " + advertise.getHostAddress() + ":"
-                        + config.dataPathPort() + ": " + e.getMessage(), e);
+                        + config.dataPathPort() + ": " + why + hint, e);
             }
             resolvers = new TaskResolvers(config.dns());
             OverlayDataPlane plane;
