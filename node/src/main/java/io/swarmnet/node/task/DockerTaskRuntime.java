@@ -87,11 +87,6 @@ public final class DockerTaskRuntime implements TaskRuntime, AutoCloseable {
         return new DockerTaskRuntime(DockerClientImpl.getInstance(config, http), http, dockerHost, nodeId, resolv);
     }
 
-    /** The engine's address, for messages. */
-    public String host() {
-        return host;
-    }
-
     /**
      * Asks the engine whether it answers.
      *
@@ -119,7 +114,7 @@ public final class DockerTaskRuntime implements TaskRuntime, AutoCloseable {
         if (pid <= 0) {
             throw new IOException("sandbox " + name + " stopped as it started");
         }
-        return new Sandbox(name, Path.of("/proc", Long.toString(pid), "ns", "net"));
+        return new Sandbox(name, netnsOf(pid));
     }
 
     @Override
@@ -143,10 +138,19 @@ public final class DockerTaskRuntime implements TaskRuntime, AutoCloseable {
         }
         String id = call(() -> create.exec()).getId();
         call(() -> docker.startContainerCmd(id).exec());
-        InspectContainerResponse started = call(() -> docker.inspectContainerCmd(id).exec());
-        ProcessRef process = ProcessRef.of(pidOf(started)).orElse(new ProcessRef(pidOf(started), 0));
-        String log = started.getLogPath();
+        return running(spec, sandbox, ip, call(() -> docker.inspectContainerCmd(id).exec()));
+    }
+
+    /** The task as its container's inspection shows it: its process pinned to its start time, its log. */
+    private static RunningTask running(TaskSpec spec, Sandbox sandbox, String ip, InspectContainerResponse task) {
+        long pid = pidOf(task);
+        ProcessRef process = ProcessRef.of(pid).orElse(new ProcessRef(pid, 0));
+        String log = task.getLogPath();
         return new RunningTask(spec.id(), spec.name(), sandbox, ip, process, log == null || log.isEmpty() ? null : Path.of(log));
+    }
+
+    private static Path netnsOf(long pid) {
+        return Path.of("/proc", Long.toString(pid), "ns", "net");
     }
 
     @Override
@@ -252,11 +256,7 @@ public final class DockerTaskRuntime implements TaskRuntime, AutoCloseable {
             if (sandboxPid <= 0 || taskPid <= 0 || !spec.image().equals(task.getConfig().getImage())) {
                 return Optional.empty();
             }
-            Sandbox s = new Sandbox(sandboxName(spec), Path.of("/proc", Long.toString(sandboxPid), "ns", "net"));
-            ProcessRef process = ProcessRef.of(taskPid).orElse(new ProcessRef(taskPid, 0));
-            String log = task.getLogPath();
-            return Optional.of(new RunningTask(spec.id(), spec.name(), s, ip, process,
-                    log == null || log.isEmpty() ? null : Path.of(log)));
+            return Optional.of(running(spec, new Sandbox(sandboxName(spec), netnsOf(sandboxPid)), ip, task));
         } catch (NotFoundException e) {
             return Optional.empty();
         } catch (RuntimeException e) {
